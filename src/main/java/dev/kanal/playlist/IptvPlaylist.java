@@ -1,0 +1,6 @@
+package dev.kanal.playlist;
+
+import java.util.List;
+
+/** Placeholder until the parser lands. */
+public record IptvPlaylist(List<ParseWarning> warnings) implements Playlist {}
