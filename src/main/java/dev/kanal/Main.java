@@ -1,3 +1,15 @@
 package dev.kanal;
 
-public final class Main { public static void main(String[] a) { System.out.println("hi"); } }
+import dev.kanal.cli.KanalCli;
+
+/** The {@code kanal} executable. */
+public final class Main {
+
+  private Main() {}
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    KanalCli.configureLogging(args, System.getenv());
+    System.exit(KanalCli.run(args));
+  }
+}

@@ -1,0 +1,41 @@
+package dev.kanal.cli;
+
+import dev.kanal.config.KanalConfig;
+import dev.kanal.media.DemoMedia;
+import dev.kanal.media.Ffmpeg;
+import dev.kanal.media.FfmpegLocator;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code kanal demo}: generates offline demo content once and serves it. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Generate demo content (a test video and demo channels made by ffmpeg, no network needed)",
+        "and serve it: the first thing to run."})
+final class DemoCommand implements Callable<Integer> {
+
+  @Mixin
+  ConfigOptions configOptions;
+
+  @Override
+  public Integer call() throws Exception {
+    KanalConfig config = configOptions.load(System.getenv());
+    Path data = DataDir.prepare(config.storage().dataDir());
+    Ffmpeg ffmpeg = FfmpegLocator.locate(config.ffmpeg(), data, System.getenv("PATH"));
+    System.out.println("Preparing demo content in " + data.resolve("demo") + " (ffmpeg: " + ffmpeg.source() + ")...");
+    Path demo = DemoMedia.ensure(ffmpeg, data.resolve("demo"));
+    Application app = Application.start(config, Optional.of(demo));
+    String url = app.url();
+    System.out.println();
+    System.out.println("Kanal demo is running at " + url + "/  (Ctrl-C to stop)");
+    System.out.println("  Web page      " + url + "/");
+    System.out.println("  Demo video    " + url + "/demo/media/" + DemoMedia.VIDEO);
+    System.out.println("  Channel list  " + url + "/demo/channels.m3u   (open it in VLC or mpv)");
+    System.out.println("  Health        " + url + "/api/health");
+    System.out.println("  Metrics       " + url + "/metrics");
+    app.awaitShutdown();
+    return 0;
+  }
+}

@@ -1,0 +1,102 @@
+package dev.kanal.cli;
+
+import dev.kanal.config.ConfigException;
+import dev.kanal.media.MediaToolException;
+import dev.kanal.server.ServerStartException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine;
+
+/**
+ * Builds the {@code kanal} command line and maps failures to one clear line and an exit code:
+ * 0 success, 1 failure, 2 usage errors and commands that are not available yet.
+ */
+public final class KanalCli {
+
+  /** Exit code for bad usage and for commands whose capability has not landed. */
+  public static final int EXIT_USAGE = 2;
+
+  private KanalCli() {}
+
+  /** Runs {@code kanal} with these arguments and returns the exit code. */
+  public static int run(String... args) {
+    return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+  }
+
+  /** The configured command line, writing to the given streams (tests pass their own). */
+  public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new KanalCommand());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setUsageHelpAutoWidth(true);
+    cli.setParameterExceptionHandler((e, args) -> {
+      CommandLine cmd = e.getCommandLine();
+      cmd.getErr().println("kanal: " + e.getMessage());
+      cmd.getErr().println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
+      return EXIT_USAGE;
+    });
+    cli.setExecutionExceptionHandler((e, cmd, parseResult) -> {
+      boolean debug = parseResult.expandedArgs().contains("--debug");
+      cmd.getErr().println("kanal: " + userMessage(e));
+      if (debug) {
+        e.printStackTrace(cmd.getErr());
+      } else if (!isExpected(e)) {
+        cmd.getErr().println("Run again with --debug to see the stack trace.");
+      }
+      return e instanceof CommandException c ? c.exitCode() : 1;
+    });
+    return cli;
+  }
+
+  /** The one line a user sees for a failure. */
+  static String userMessage(Throwable e) {
+    if (e instanceof UncheckedIOException u) {
+      e = u.getCause();
+    }
+    if (isExpected(e)) {
+      return e.getMessage();
+    }
+    if (e instanceof IOException) {
+      return e.getClass().getSimpleName().replace("Exception", "").toLowerCase(Locale.ROOT) + " error: " + e.getMessage();
+    }
+    return "internal error: " + e;
+  }
+
+  private static boolean isExpected(Throwable e) {
+    return e instanceof CommandException || e instanceof ConfigException || e instanceof ServerStartException
+        || e instanceof MediaToolException || e instanceof dev.kanal.playlist.PlaylistParseException;
+  }
+
+  /**
+   * Chooses the Logback configuration before the first logger exists: {@code --log-format json}
+   * (or {@code KANAL_LOG_FORMAT=json}) gives JSON lines, else a human format, shorter on a terminal.
+   */
+  public static void configureLogging(String[] args, Map<String, String> env) {
+    String format = env.getOrDefault("KANAL_LOG_FORMAT", "auto");
+    String level = env.getOrDefault("KANAL_LOG_LEVEL", "info");
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.startsWith("--log-format=")) {
+        format = a.substring("--log-format=".length());
+      } else if (a.equals("--log-format") && i + 1 < args.length) {
+        format = args[i + 1];
+      } else if (a.startsWith("--log-level=")) {
+        level = a.substring("--log-level=".length());
+      } else if (a.equals("--log-level") && i + 1 < args.length) {
+        level = args[i + 1];
+      } else if (a.equals("--debug")) {
+        level = "debug";
+      }
+    }
+    boolean json = format.equalsIgnoreCase("json");
+    System.setProperty("logback.configurationFile", json ? "logback-json.xml" : "logback-text.xml");
+    System.setProperty("kanal.log.level", level.toUpperCase(Locale.ROOT));
+    if (!json && Terminal.isInteractive()) {
+      System.setProperty("kanal.log.pattern", "%d{HH:mm:ss} %-5level %msg%n");
+    }
+  }
+}

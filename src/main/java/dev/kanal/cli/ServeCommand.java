@@ -1,0 +1,26 @@
+package dev.kanal.cli;
+
+import dev.kanal.config.KanalConfig;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code kanal serve}: runs the server until SIGTERM or SIGINT. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Start the Kanal server (web UI, API, relay, media) and run until stopped.")
+final class ServeCommand implements Callable<Integer> {
+
+  @Mixin
+  ConfigOptions configOptions;
+
+  @Override
+  public Integer call() throws Exception {
+    KanalConfig config = configOptions.load(System.getenv());
+    DataDir.prepare(config.storage().dataDir());
+    Application app = Application.start(config, Optional.empty());
+    System.out.println("Kanal is serving at " + app.url() + "/  (Ctrl-C to stop)");
+    app.awaitShutdown();
+    return 0;
+  }
+}

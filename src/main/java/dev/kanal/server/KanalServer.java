@@ -1,0 +1,164 @@
+package dev.kanal.server;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.net.BindException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: health, metrics, the web shell and, for the demo, its generated content.
+ * Routes of later capabilities are added here as they land. Start with {@link #start}, stop with
+ * {@link #close}, which lets requests in flight finish for up to the shutdown timeout.
+ */
+public final class KanalServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(KanalServer.class);
+
+  /**
+   * What the server needs.
+   *
+   * @param host the address to bind
+   * @param port the port to bind; 0 picks a free one
+   * @param version the version reported by {@code /api/health}
+   * @param shutdownTimeout how long requests in flight may take to finish on shutdown
+   * @param demoDir a folder served under {@code /demo/}, when the demo runs
+   */
+  public record Options(String host, int port, String version, Duration shutdownTimeout, Optional<Path> demoDir) {}
+
+  private final Options options;
+  private final Metrics metrics;
+  private final Vertx vertx;
+  private HttpServer server;
+
+  private KanalServer(Options options, Metrics metrics) {
+    this.options = options;
+    this.metrics = metrics;
+    this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+  }
+
+  /** Binds the server; throws {@link ServerStartException} with a user-facing sentence when it cannot. */
+  public static KanalServer start(Options options, Metrics metrics) throws ServerStartException {
+    KanalServer s = new KanalServer(options, metrics);
+    try {
+      s.listen();
+      return s;
+    } catch (ServerStartException e) {
+      s.vertx.close();
+      throw e;
+    }
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** The base URL, e.g. {@code http://127.0.0.1:8080}. */
+  public String url() {
+    String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
+    return "http://" + host + ":" + port();
+  }
+
+  private void listen() throws ServerStartException {
+    Router router = router();
+    HttpServerOptions httpOptions = new HttpServerOptions()
+        .setHost(options.host())
+        .setPort(options.port())
+        .setCompressionSupported(true)
+        .setMaxInitialLineLength(8192)
+        .setMaxHeaderSize(16 * 1024)
+        .setIdleTimeout(120)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    try {
+      server = vertx.createHttpServer(httpOptions).requestHandler(router)
+          .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof BindException || String.valueOf(cause.getMessage()).contains("Address already in use")) {
+        throw new ServerStartException("port " + options.port() + " on " + options.host()
+            + " is already in use: stop the other program or choose another port with --port", cause);
+      }
+      throw new ServerStartException("cannot listen on " + options.host() + ":" + options.port() + ": "
+          + cause.getMessage(), cause);
+    } catch (TimeoutException e) {
+      throw new ServerStartException("timed out binding " + options.host() + ":" + options.port(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServerStartException("interrupted while starting", e);
+    }
+    log.info("event=server.started url={} version={}", url(), options.version());
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    router.route().handler(new HttpMetrics(metrics.registry()));
+    router.get("/api/health").handler(ctx -> json(ctx, 200,
+        new JsonObject().put("status", "ok").put("version", options.version())));
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(metrics.registry().scrape()));
+    options.demoDir().ifPresent(dir -> router.route("/demo/*").handler(
+        StaticHandler.create(io.vertx.ext.web.handler.FileSystemAccess.ROOT, dir.toAbsolutePath().toString())
+            .setCachingEnabled(false)
+            .setDirectoryListing(false)));
+    router.route("/*").handler(StaticHandler.create("web").setIndexPage("index.html"));
+    router.route("/api/*").last().handler(ctx -> json(ctx, 404, error("no such API route: " + ctx.request().path())));
+    router.errorHandler(500, ctx -> {
+      log.error("event=request.failed method={} path={}", ctx.request().method(), ctx.request().path(), ctx.failure());
+      json(ctx, 500, error("internal error"));
+    });
+    return router;
+  }
+
+  static JsonObject error(String message) {
+    return new JsonObject().put("error", message);
+  }
+
+  static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .end(body.encode());
+  }
+
+  /** Stops accepting connections, lets requests in flight finish (up to the timeout), then stops. */
+  @Override
+  public void close() {
+    long timeout = options.shutdownTimeout().toMillis();
+    try {
+      if (server != null) {
+        server.shutdown(timeout, TimeUnit.MILLISECONDS).toCompletionStage().toCompletableFuture()
+            .get(timeout + 1000, TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("event=server.shutdown.slow message={}", e.toString());
+    } finally {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(timeout + 1000, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        log.warn("event=vertx.close.slow message={}", e.toString());
+      }
+      log.info("event=server.stopped");
+    }
+  }
+}
