@@ -27,7 +27,7 @@ final class CompletionCommand implements Callable<Integer> {
       throw new CommandException("unsupported shell '" + shell + "': use bash or zsh", KanalCli.EXIT_USAGE, null);
     }
     // picocli's script runs in zsh too, through bashcompinit, which it loads itself.
-    System.out.print(AutoComplete.bash("kanal", spec.root().commandLine()));
+    Output.of(spec).print(AutoComplete.bash("kanal", spec.root().commandLine()));
     return 0;
   }
 }

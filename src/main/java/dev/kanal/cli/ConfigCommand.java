@@ -37,6 +37,9 @@ final class ConfigCommand implements Runnable {
 
   @Command(name = "init", mixinStandardHelpOptions = true, description = "Write a commented example config file.")
   static final class Init implements Callable<Integer> {
+
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", defaultValue = "kanal.yaml",
         description = "Where to write it (default: kanal.yaml; a .toml name writes TOML).")
     Path file;
@@ -51,7 +54,7 @@ final class ConfigCommand implements Runnable {
     public Integer call() throws CommandException {
       String text = file.toString().endsWith(".toml") ? ConfigExample.toml() : ConfigExample.yaml();
       if (stdout) {
-        System.out.print(text);
+        Output.of(spec).print(text);
         return 0;
       }
       if (Files.exists(file) && !force) {
@@ -66,7 +69,7 @@ final class ConfigCommand implements Runnable {
       } catch (IOException e) {
         throw new CommandException("cannot write " + file + ": " + e.getMessage());
       }
-      System.out.println("Wrote " + file + ". Check it with: kanal config check " + file);
+      Output.of(spec).println("Wrote " + file + ". Check it with: kanal config check " + file);
       return 0;
     }
   }
@@ -75,6 +78,9 @@ final class ConfigCommand implements Runnable {
       description = {"Check a config file: every problem is printed with file, line and key.",
           "Exit code: 0 valid, 1 invalid."})
   static final class Check implements Callable<Integer> {
+
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
     @Parameters(index = "0", paramLabel = "FILE", description = "The config file (kanal.yaml or kanal.toml).")
     Path file;
 
@@ -97,10 +103,10 @@ final class ConfigCommand implements Runnable {
         ObjectNode out = new ObjectMapper().createObjectNode().put("file", file.toString()).put("valid", problems.isEmpty());
         ArrayNode list = out.putArray("problems");
         problems.forEach(p -> list.addObject().put("origin", p.origin()).put("key", p.key()).put("message", p.message()));
-        System.out.println(out.toPrettyString());
+        Output.of(spec).println(out.toPrettyString());
         return problems.isEmpty() ? 0 : 1;
       }
-      System.out.println(file + ": ok");
+      Output.of(spec).println(file + ": ok");
       return 0;
     }
   }
@@ -108,6 +114,9 @@ final class ConfigCommand implements Runnable {
   @Command(name = "show", mixinStandardHelpOptions = true,
       description = "Print the effective configuration (defaults, file, KANAL_* variables and flags merged).")
   static final class Show implements Callable<Integer> {
+
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
     @Mixin
     ConfigOptions configOptions;
 
@@ -117,7 +126,7 @@ final class ConfigCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       KanalConfig config = configOptions.load(System.getenv());
-      System.out.print(json ? ConfigLoader.toJson(config).toPrettyString() + "\n" : ConfigLoader.toYaml(config));
+      Output.of(spec).print(json ? ConfigLoader.toJson(config).toPrettyString() + "\n" : ConfigLoader.toYaml(config));
       return 0;
     }
   }

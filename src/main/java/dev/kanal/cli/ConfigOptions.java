@@ -36,7 +36,9 @@ final class ConfigOptions {
   /** Loads defaults, the config file, KANAL_* variables and these flags, in that order. */
   KanalConfig load(Map<String, String> env) throws ConfigException {
     Optional<Path> file = config != null ? Optional.of(config) : ConfigLoader.defaultFile(Path.of(""), env);
-    return ConfigLoader.load(file, env, overrides());
+    KanalConfig loaded = ConfigLoader.load(file, env, overrides());
+    LogSetup.apply(loaded.log());
+    return loaded;
   }
 
   List<ConfigOverride> overrides() {

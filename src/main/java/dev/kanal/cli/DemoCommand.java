@@ -16,6 +16,9 @@ import picocli.CommandLine.Mixin;
         "and serve it: the first thing to run."})
 final class DemoCommand implements Callable<Integer> {
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Mixin
   ConfigOptions configOptions;
 
@@ -24,17 +27,17 @@ final class DemoCommand implements Callable<Integer> {
     KanalConfig config = configOptions.load(System.getenv());
     Path data = DataDir.prepare(config.storage().dataDir());
     Ffmpeg ffmpeg = FfmpegLocator.locate(config.ffmpeg(), data, System.getenv("PATH"));
-    System.out.println("Preparing demo content in " + data.resolve("demo") + " (ffmpeg: " + ffmpeg.source() + ")...");
+    Output.of(spec).println("Preparing demo content in " + data.resolve("demo") + " (ffmpeg: " + ffmpeg.source() + ")...");
     Path demo = DemoMedia.ensure(ffmpeg, data.resolve("demo"));
     Application app = Application.start(config, Optional.of(demo));
     String url = app.url();
-    System.out.println();
-    System.out.println("Kanal demo is running at " + url + "/  (Ctrl-C to stop)");
-    System.out.println("  Web page      " + url + "/");
-    System.out.println("  Demo video    " + url + "/demo/media/" + DemoMedia.VIDEO);
-    System.out.println("  Channel list  " + url + "/demo/channels.m3u   (open it in VLC or mpv)");
-    System.out.println("  Health        " + url + "/api/health");
-    System.out.println("  Metrics       " + url + "/metrics");
+    Output.of(spec).println();
+    Output.of(spec).println("Kanal demo is running at " + url + "/  (Ctrl-C to stop)");
+    Output.of(spec).println("  Web page      " + url + "/");
+    Output.of(spec).println("  Demo video    " + url + "/demo/media/" + DemoMedia.VIDEO);
+    Output.of(spec).println("  Channel list  " + url + "/demo/channels.m3u   (open it in VLC or mpv)");
+    Output.of(spec).println("  Health        " + url + "/api/health");
+    Output.of(spec).println("  Metrics       " + url + "/metrics");
     app.awaitShutdown();
     return 0;
   }

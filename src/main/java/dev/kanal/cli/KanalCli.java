@@ -81,22 +81,27 @@ public final class KanalCli {
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.startsWith("--log-format=")) {
-        format = a.substring("--log-format=".length());
+        format = flag(LogSetup.FORMAT_FLAG, a.substring("--log-format=".length()));
       } else if (a.equals("--log-format") && i + 1 < args.length) {
-        format = args[i + 1];
+        format = flag(LogSetup.FORMAT_FLAG, args[i + 1]);
       } else if (a.startsWith("--log-level=")) {
-        level = a.substring("--log-level=".length());
+        level = flag(LogSetup.LEVEL_FLAG, a.substring("--log-level=".length()));
       } else if (a.equals("--log-level") && i + 1 < args.length) {
-        level = args[i + 1];
+        level = flag(LogSetup.LEVEL_FLAG, args[i + 1]);
       } else if (a.equals("--debug")) {
-        level = "debug";
+        level = flag(LogSetup.LEVEL_FLAG, "debug");
       }
     }
     boolean json = format.equalsIgnoreCase("json");
-    System.setProperty("logback.configurationFile", json ? "logback-json.xml" : "logback-text.xml");
+    System.setProperty("logback.configurationFile", json ? LogSetup.JSON_CONFIG : LogSetup.TEXT_CONFIG);
     System.setProperty("kanal.log.level", level.toUpperCase(Locale.ROOT));
     if (!json && Terminal.isInteractive()) {
       System.setProperty("kanal.log.pattern", "%d{HH:mm:ss} %-5level %msg%n");
     }
+  }
+
+  private static String flag(String property, String value) {
+    System.setProperty(property, value);
+    return value;
   }
 }

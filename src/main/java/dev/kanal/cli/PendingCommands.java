@@ -36,7 +36,7 @@ final class PendingCommands {
     }
   }
 
-  @Command(name = "channels", description = "Live TV catalog: list, search, refresh and check channels.")
+  @Command(name = "channels", mixinStandardHelpOptions = true, description = "Live TV catalog: list, search, refresh and check channels.")
   static final class Channels extends Pending {
     @Override
     String issue() {
@@ -44,7 +44,7 @@ final class PendingCommands {
     }
   }
 
-  @Command(name = "epg", description = "Programme guide (XMLTV): fetch and show what is on.")
+  @Command(name = "epg", mixinStandardHelpOptions = true, description = "Programme guide (XMLTV): fetch and show what is on.")
   static final class Epg extends Pending {
     @Override
     String issue() {
@@ -52,7 +52,7 @@ final class PendingCommands {
     }
   }
 
-  @Command(name = "play", description = "Play a channel or an HLS URL in mpv or VLC with the headers it needs.")
+  @Command(name = "play", mixinStandardHelpOptions = true, description = "Play a channel or an HLS URL in mpv or VLC with the headers it needs.")
   static final class Play extends Pending {
     @Override
     String issue() {
@@ -60,7 +60,7 @@ final class PendingCommands {
     }
   }
 
-  @Command(name = "record", description = "Record an HLS stream to TS/MP4/MKV, to stdout, or restream it.")
+  @Command(name = "record", mixinStandardHelpOptions = true, description = "Record an HLS stream to TS/MP4/MKV, to stdout, or restream it.")
   static final class Record extends Pending {
     @Override
     String issue() {
@@ -68,7 +68,7 @@ final class PendingCommands {
     }
   }
 
-  @Command(name = "library", description = "Video library: scan folders, list and inspect videos.")
+  @Command(name = "library", mixinStandardHelpOptions = true, description = "Video library: scan folders, list and inspect videos.")
   static final class Library extends Pending {
     @Override
     String issue() {
@@ -76,7 +76,7 @@ final class PendingCommands {
     }
   }
 
-  @Command(name = "discover", description = "Find Kanal servers and HDHomeRun tuners on the LAN.")
+  @Command(name = "discover", mixinStandardHelpOptions = true, description = "Find Kanal servers and HDHomeRun tuners on the LAN.")
   static final class Discover extends Pending {
     @Override
     String issue() {

@@ -11,6 +11,9 @@ import picocli.CommandLine.Mixin;
     description = "Start the Kanal server (web UI, API, relay, media) and run until stopped.")
 final class ServeCommand implements Callable<Integer> {
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Mixin
   ConfigOptions configOptions;
 
@@ -19,7 +22,7 @@ final class ServeCommand implements Callable<Integer> {
     KanalConfig config = configOptions.load(System.getenv());
     DataDir.prepare(config.storage().dataDir());
     Application app = Application.start(config, Optional.empty());
-    System.out.println("Kanal is serving at " + app.url() + "/  (Ctrl-C to stop)");
+    Output.of(spec).println("Kanal is serving at " + app.url() + "/  (Ctrl-C to stop)");
     app.awaitShutdown();
     return 0;
   }

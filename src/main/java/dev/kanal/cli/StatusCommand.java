@@ -19,6 +19,9 @@ import picocli.CommandLine.Option;
     description = "Check whether a Kanal server is running (at the configured address, or --url).")
 final class StatusCommand implements Callable<Integer> {
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Mixin
   ConfigOptions configOptions;
 
@@ -50,9 +53,9 @@ final class StatusCommand implements Callable<Integer> {
     }
     JsonNode health = new ObjectMapper().readTree(response.body());
     if (json) {
-      System.out.println(health.toPrettyString());
+      Output.of(spec).println(health.toPrettyString());
     } else {
-      System.out.println("Kanal " + health.path("version").asText("?") + " at " + base + ": " + health.path("status").asText("?"));
+      Output.of(spec).println("Kanal " + health.path("version").asText("?") + " at " + base + ": " + health.path("status").asText("?"));
     }
     return 0;
   }

@@ -18,6 +18,9 @@ import picocli.CommandLine.Option;
     description = "Print the versions of Kanal, Java and the ffmpeg Kanal uses.")
 final class VersionCommand implements Callable<Integer> {
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Mixin
   ConfigOptions configOptions;
 
@@ -52,11 +55,11 @@ final class VersionCommand implements Callable<Integer> {
       out.putObject("ffmpeg").put("error", e.getMessage());
     }
     if (json) {
-      System.out.println(out.toPrettyString());
+      Output.of(spec).println(out.toPrettyString());
     } else {
-      System.out.println("kanal  " + Version.current());
-      System.out.println("java   " + java);
-      System.out.println("ffmpeg " + ffmpegLine);
+      Output.of(spec).println("kanal  " + Version.current());
+      Output.of(spec).println("java   " + java);
+      Output.of(spec).println("ffmpeg " + ffmpegLine);
     }
     return 0;
   }

@@ -284,8 +284,11 @@ public final class ConfigLoader {
       u.getKnownPropertyIds().forEach(id -> known.add(String.valueOf(id)));
       return "unknown key (known keys here: " + String.join(", ", known) + ")";
     }
-    if (e instanceof InvalidFormatException f && f.getCause() == null && f.getTargetType() == Duration.class) {
-      return e.getOriginalMessage();
+    String original = String.valueOf(e.getOriginalMessage());
+    int ours = original.indexOf("invalid ");
+    if (ours >= 0 && (original.contains("invalid duration") || original.contains("invalid size"))) {
+      // Our own sentence from Durations or ByteSize, without Jackson's preamble.
+      return original.substring(ours);
     }
     if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
       Class<?> type = m.getTargetType();
@@ -297,9 +300,7 @@ public final class ConfigLoader {
         return "expected true or false, got" + (value.isEmpty() ? " something else" : value);
       }
       if (type == Duration.class || type == ByteSize.class) {
-        String original = e.getOriginalMessage();
-        int colon = original.lastIndexOf(": ");
-        return colon >= 0 && original.contains("invalid ") ? original.substring(original.indexOf("invalid ")) : original;
+        return "expected a " + (type == Duration.class ? "duration such as 10s" : "size such as 256MB");
       }
       if (List.class.isAssignableFrom(type)) {
         return "expected a list";

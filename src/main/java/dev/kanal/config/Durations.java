@@ -14,7 +14,7 @@ public final class Durations {
 
   /** Parses a duration; throws IllegalArgumentException with a sentence fit for users. */
   public static Duration parse(String text) {
-    String s = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
+    String s = text == null ? "" : text.replaceAll("\\s+", "").toLowerCase(Locale.ROOT);
     if (s.isEmpty()) {
       throw new IllegalArgumentException("empty duration: use e.g. 500ms, 4s, 10m, 6h");
     }
