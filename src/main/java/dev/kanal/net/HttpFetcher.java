@@ -1,0 +1,137 @@
+package dev.kanal.net;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Outgoing HTTP for playlists, guides and media: a proper User-Agent, per-request headers,
+ * redirects, gzip, timeouts and a cap on the body size. Blocking: call it from a virtual thread.
+ */
+public final class HttpFetcher {
+
+  /** The User-Agent sent unless a caller's headers say otherwise. */
+  public static final String DEFAULT_USER_AGENT = "Mozilla/5.0 (compatible; Kanal/0.1)";
+
+  private final HttpClient client;
+  private final Duration requestTimeout;
+
+  private HttpFetcher(HttpClient client, Duration requestTimeout) {
+    this.client = client;
+    this.requestTimeout = requestTimeout;
+  }
+
+  /** A fetcher with these timeouts, following redirects (not from HTTPS to HTTP). */
+  public static HttpFetcher create(Duration connectTimeout, Duration requestTimeout) {
+    HttpClient client = HttpClient.newBuilder()
+        .connectTimeout(connectTimeout)
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .build();
+    return new HttpFetcher(client, requestTimeout);
+  }
+
+  /**
+   * A response whose body is open: read it and close it.
+   *
+   * @param uri the final URI after redirects
+   * @param status the HTTP status code
+   * @param contentType the Content-Type header, or empty
+   * @param body the (gunzipped) body, limited to the requested size
+   */
+  public record Response(URI uri, int status, String contentType, InputStream body) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      body.close();
+    }
+  }
+
+  /**
+   * GETs a URL. Only http and https are fetched; a body larger than {@code maxBytes} fails with an
+   * IOException naming the URL while it is read.
+   */
+  public Response get(URI uri, Map<String, String> headers, long maxBytes) throws IOException {
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw new IOException("only http and https URLs can be fetched: " + uri);
+    }
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put("User-Agent", DEFAULT_USER_AGENT);
+    all.put("Accept-Encoding", "gzip");
+    headers.forEach((k, v) -> {
+      all.keySet().removeIf(existing -> existing.equalsIgnoreCase(k));
+      all.put(k, v);
+    });
+    HttpResponse<InputStream> response;
+    try {
+      HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET();
+      for (Map.Entry<String, String> h : all.entrySet()) {
+        request.setHeader(h.getKey(), sanitize(h.getValue()));
+      }
+      response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while fetching " + uri, e);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("cannot fetch " + uri + ": " + e.getMessage(), e);
+    }
+    InputStream body = response.body();
+    boolean gzip = response.headers().firstValue("Content-Encoding").map(v -> v.equalsIgnoreCase("gzip")).orElse(false);
+    if (gzip) {
+      body = new GZIPInputStream(body, 64 * 1024);
+    }
+    return new Response(response.uri(), response.statusCode(),
+        response.headers().firstValue("Content-Type").orElse(""), new Capped(body, maxBytes, uri));
+  }
+
+  /** Header values from playlists may carry CR/LF; they must never split a request. */
+  static String sanitize(String value) {
+    return value.replaceAll("[\\r\\n\\x00]", " ").strip();
+  }
+
+  /** Fails once more than {@code max} bytes have been read, so a hostile server cannot fill memory. */
+  private static final class Capped extends FilterInputStream {
+    private final long max;
+    private final URI uri;
+    private long count;
+
+    Capped(InputStream in, long max, URI uri) {
+      super(in);
+      this.max = max;
+      this.uri = uri;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        add(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        add(n);
+      }
+      return n;
+    }
+
+    private void add(int n) throws IOException {
+      count += n;
+      if (count > max) {
+        throw new IOException("response from " + uri + " is larger than the limit of " + max + " bytes");
+      }
+    }
+  }
+}
