@@ -11,12 +11,14 @@ import java.util.ArrayDeque;
  */
 final class LineReader {
 
-  private static final int BUFFER = 64 * 1024;
+  /** The buffer starts small, so that short playlists do not pay for clearing a large one. */
+  private static final int FIRST_BUFFER = 1024;
+  private static final int MAX_BUFFER = 64 * 1024;
 
   private final Reader in;
   private final long maxChars;
   private final int maxLineLength;
-  private final char[] buf = new char[BUFFER];
+  private char[] buf = new char[FIRST_BUFFER];
   private final StringBuilder partial = new StringBuilder();
   private final ArrayDeque<Line> pushedBack = new ArrayDeque<>();
   private int pos;
@@ -113,7 +115,7 @@ final class LineReader {
 
   private void checkLength(int length) throws PlaylistParseException {
     if (length > maxLineLength) {
-      throw PlaylistParseException.atLine(lineNumber + 1, null,
+      throw PlaylistParseException.limit(lineNumber + 1,
           "line is longer than the limit of " + maxLineLength + " characters");
     }
   }
@@ -121,6 +123,10 @@ final class LineReader {
   private boolean fill() throws IOException, PlaylistParseException {
     if (eof) {
       return false;
+    }
+    if (buf.length < MAX_BUFFER && limit == buf.length) {
+      // The last read filled the buffer: the input is long, read bigger chunks from now on.
+      buf = new char[Math.min(buf.length * 4, MAX_BUFFER)];
     }
     int n;
     do {
@@ -133,7 +139,7 @@ final class LineReader {
     }
     consumed += n;
     if (consumed > maxChars) {
-      throw PlaylistParseException.ofInput("input is larger than the limit of " + maxChars + " bytes");
+      throw PlaylistParseException.limit(0, "input is larger than the limit of " + maxChars + " bytes");
     }
     pos = 0;
     limit = n;

@@ -10,11 +10,22 @@ public final class PlaylistParseException extends Exception {
 
   private final int line;
   private final String reason;
+  private final boolean limitExceeded;
 
-  private PlaylistParseException(int line, String reason, String message) {
+  private PlaylistParseException(int line, String reason, String message, boolean limitExceeded) {
     super(message);
     this.line = line;
     this.reason = reason;
+    this.limitExceeded = limitExceeded;
+  }
+
+  private PlaylistParseException(int line, String reason, String message) {
+    this(line, reason, message, false);
+  }
+
+  /** The input is over a size limit (whole input when {@code line} is 0, else that line). */
+  public static PlaylistParseException limit(int line, String reason) {
+    return new PlaylistParseException(line, reason, line > 0 ? "line " + line + ": " + reason : reason, true);
   }
 
   /** A problem at a line, quoting (the start of) that line. */
@@ -38,6 +49,11 @@ public final class PlaylistParseException extends Exception {
   /** The 1-based line number, or 0 when the problem concerns the whole input. */
   public int line() {
     return line;
+  }
+
+  /** Whether the input was refused for its size rather than its content. */
+  public boolean limitExceeded() {
+    return limitExceeded;
   }
 
   /** The reason without the line prefix. */

@@ -60,7 +60,7 @@ public final class Playlists {
     try {
       return parse(new InputStreamReader(limited, decoder), options);
     } catch (LimitExceeded e) {
-      throw PlaylistParseException.ofInput(e.getMessage());
+      throw PlaylistParseException.limit(0, e.getMessage());
     }
   }
 
