@@ -32,7 +32,7 @@ final class Application implements AutoCloseable {
     Metrics metrics = Metrics.create(Version.current());
     try {
       KanalServer server = KanalServer.start(new KanalServer.Options(config.server().host(), config.server().port(),
-          Version.current(), config.server().shutdownTimeout(), demoDir), metrics);
+          Version.current(), config.server().shutdownTimeout(), demoDir, Optional.empty()), metrics);
       return new Application(metrics, server);
     } catch (ServerStartException | RuntimeException e) {
       metrics.close();

@@ -2,7 +2,10 @@ package dev.kanal.server;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,7 +28,12 @@ final class HttpMetrics implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     long start = System.nanoTime();
     active.incrementAndGet();
-    ctx.addEndHandler(done -> {
+    boolean[] recorded = {false};
+    Handler<AsyncResult<Void>> end = done -> {
+      if (recorded[0]) {
+        return;
+      }
+      recorded[0] = true;
       active.decrementAndGet();
       String route = ctx.currentRoute() == null || ctx.currentRoute().getPath() == null
           ? (ctx.response().getStatusCode() == 404 ? "NOT_FOUND" : "UNMATCHED")
@@ -38,7 +46,14 @@ final class HttpMetrics implements Handler<RoutingContext> {
           .tag("outcome", done.succeeded() ? "complete" : "aborted")
           .register(registry)
           .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-    });
+    };
+    ctx.addEndHandler(end);
+    if (ctx.request().version() != HttpVersion.HTTP_2) {
+      // Once sendFile has started, Vert.x no longer tells the response (so nor vertx-web's end handlers)
+      // that the client went away; the connection's close is the backstop. HTTP/1 serves one response
+      // at a time per connection, so the handler belongs to this request until it ends.
+      ctx.request().connection().closeHandler(v -> end.handle(Future.failedFuture("connection closed")));
+    }
     ctx.next();
   }
 }

@@ -1,5 +1,7 @@
 package dev.kanal.server;
 
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -11,15 +13,19 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server: health, metrics, the web shell and, for the demo, its generated content.
+ * The HTTP server: health, metrics, the web shell, byte serving of media files and, for the demo,
+ * its generated content.
  * Routes of later capabilities are added here as they land. Start with {@link #start}, stop with
  * {@link #close}, which lets requests in flight finish for up to the shutdown timeout.
  */
@@ -35,13 +41,29 @@ public final class KanalServer implements AutoCloseable {
    * @param version the version reported by {@code /api/health}
    * @param shutdownTimeout how long requests in flight may take to finish on shutdown
    * @param demoDir a folder served under {@code /demo/}, when the demo runs
+   * @param mediaFiles the catalog behind {@code /media/{id}/file}; without one every id is unknown (404)
    */
-  public record Options(String host, int port, String version, Duration shutdownTimeout, Optional<Path> demoDir) {}
+  public record Options(String host, int port, String version, Duration shutdownTimeout, Optional<Path> demoDir,
+      Optional<MediaFiles> mediaFiles) {
+
+    /** These options with {@code mediaFiles} serving {@code /media/{id}/file}. */
+    public Options withMediaFiles(MediaFiles mediaFiles) {
+      return new Options(host, port, version, shutdownTimeout, demoDir, Optional.of(mediaFiles));
+    }
+  }
+
+  /** Threads that look media files up, stat and open them, and read multipart chunks, off the event loop. */
+  private static final int MEDIA_IO_THREADS = 16;
+  /** Media lookups queued for those threads before new requests are answered 503. */
+  private static final int MEDIA_MAX_PENDING = 4096;
+  /** How long a media lookup may take before the request is answered 503. */
+  private static final Duration MEDIA_LOOKUP_TIMEOUT = Duration.ofSeconds(10);
 
   private final Options options;
   private final Metrics metrics;
   private final Vertx vertx;
-  private HttpServer server;
+  /** One HTTP server per core, each on its own event loop, sharing the port (like nginx's workers). */
+  private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
 
   private KanalServer(Options options, Metrics metrics) {
     this.options = options;
@@ -63,7 +85,7 @@ public final class KanalServer implements AutoCloseable {
 
   /** The port actually bound (useful with port 0). */
   public int port() {
-    return server.actualPort();
+    return servers.getFirst().actualPort();
   }
 
   /** The base URL, e.g. {@code http://127.0.0.1:8080}. */
@@ -73,18 +95,30 @@ public final class KanalServer implements AutoCloseable {
   }
 
   private void listen() throws ServerStartException {
-    Router router = router();
+    // Shared by every server instance (both are thread-safe); each instance gets its own router,
+    // since vertx-web's StaticHandler caches are not safe across event loops.
+    HttpMetrics httpMetrics = new HttpMetrics(metrics.registry());
+    MediaFileHandler media = new MediaFileHandler(vertx, options.mediaFiles().orElse(id -> Optional.empty()),
+        vertx.createSharedWorkerExecutor("kanal-media-io", MEDIA_IO_THREADS), MEDIA_MAX_PENDING, MEDIA_LOOKUP_TIMEOUT);
     HttpServerOptions httpOptions = new HttpServerOptions()
         .setHost(options.host())
         .setPort(options.port())
-        .setCompressionSupported(true)
+        // No compression: with it Vert.x puts a compressor on every connection and sendFile falls back
+        // from zero-copy to an 8 KiB copy loop (and would gzip video). Put nginx in front to compress text.
+        .setCompressionSupported(false)
         .setMaxInitialLineLength(8192)
         .setMaxHeaderSize(16 * 1024)
         .setIdleTimeout(120)
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    // One server per core shares the socket, like nginx's workers: Vert.x hands each new connection
+    // to the next of them. A negative port is Vert.x's "one free port, shared by all of them".
+    int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    int port = options.port() == 0 ? -1 : options.port();
     try {
-      server = vertx.createHttpServer(httpOptions).requestHandler(router)
-          .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      for (int i = 0; i < instances; i++) {
+        deployListener(() -> router(httpMetrics, media), httpOptions, port)
+            .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof BindException || String.valueOf(cause.getMessage()).contains("Address already in use")) {
@@ -102,14 +136,26 @@ public final class KanalServer implements AutoCloseable {
     log.info("event=server.started url={} version={}", url(), options.version());
   }
 
-  private Router router() {
+  private Future<String> deployListener(Supplier<Router> router, HttpServerOptions httpOptions, int port) {
+    return vertx.deployVerticle(new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        return vertx.createHttpServer(httpOptions).requestHandler(router.get()).listen(port, options.host())
+            .onSuccess(servers::add);
+      }
+    });
+  }
+
+  private Router router(HttpMetrics httpMetrics, MediaFileHandler media) {
     Router router = Router.router(vertx);
-    router.route().handler(new HttpMetrics(metrics.registry()));
+    router.route().handler(httpMetrics);
     router.get("/api/health").handler(ctx -> json(ctx, 200,
         new JsonObject().put("status", "ok").put("version", options.version())));
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(metrics.registry().scrape()));
+    router.get("/media/:id/file").handler(media);
+    router.head("/media/:id/file").handler(media);
     options.demoDir().ifPresent(dir -> router.route("/demo/*").handler(
         StaticHandler.create(io.vertx.ext.web.handler.FileSystemAccess.ROOT, dir.toAbsolutePath().toString())
             .setCachingEnabled(false)
@@ -142,9 +188,9 @@ public final class KanalServer implements AutoCloseable {
   public void close() {
     long timeout = options.shutdownTimeout().toMillis();
     try {
-      if (server != null) {
-        server.shutdown(timeout, TimeUnit.MILLISECONDS).toCompletionStage().toCompletableFuture()
-            .get(timeout + 1000, TimeUnit.MILLISECONDS);
+      if (!servers.isEmpty()) {
+        Future.all(servers.stream().map(s -> s.shutdown(timeout, TimeUnit.MILLISECONDS)).toList())
+            .toCompletionStage().toCompletableFuture().get(timeout + 1000, TimeUnit.MILLISECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -32,7 +32,7 @@ class KanalServerTest {
   }
 
   private static KanalServer.Options options(int port) {
-    return new KanalServer.Options("127.0.0.1", port, "test-version", Duration.ofSeconds(2), Optional.empty());
+    return new KanalServer.Options("127.0.0.1", port, "test-version", Duration.ofSeconds(2), Optional.empty(), Optional.empty());
   }
 
   private HttpResponse<String> get(String path) throws Exception {

@@ -50,6 +50,29 @@ public final class KanalProcess implements AutoCloseable {
     return new KanalProcess(pb.start());
   }
 
+  /**
+   * Starts {@code mainClass ARGS...} from the test classpath in its own JVM with {@code jvmOptions}
+   * (e.g. {@code -Xmx256m}), for tests that need a server with its own heap.
+   */
+  public static KanalProcess startJava(Path workDir, List<String> jvmOptions, String mainClass, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass);
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("KANAL_"));
+    return new KanalProcess(pb.start());
+  }
+
+  /** The process id, e.g. for {@code jcmd}. */
+  public long pid() {
+    return process.pid();
+  }
+
   private static void pump(BufferedReader reader, LinkedBlockingQueue<String> lines) {
     try (reader) {
       String line;
