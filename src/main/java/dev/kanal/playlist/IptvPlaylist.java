@@ -38,7 +38,7 @@ public record IptvPlaylist(Map<String, String> header, List<Entry> entries, List
    * The reader is not closed.
    */
   public static IptvPlaylist parse(Reader reader, ParseOptions options) throws IOException, PlaylistParseException {
-    return IptvParser.parse(new LineReader(reader, options.maxBytes(), options.maxLineLength()), options);
+    return IptvParser.parse(LineReader.of(reader, options.maxBytes(), options.maxLineLength()), options);
   }
 
   /** Parses text as an IPTV list, without sniffing the kind. */

@@ -1,13 +1,9 @@
 package dev.kanal.playlist;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringReader;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -53,20 +49,15 @@ public final class Playlists {
    * The stream is not closed.
    */
   public static Playlist parse(InputStream in, ParseOptions options) throws IOException, PlaylistParseException {
-    var limited = new LimitedInputStream(in, options.maxBytes());
-    var decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPLACE)
-        .onUnmappableCharacter(CodingErrorAction.REPLACE);
-    try {
-      return parse(new InputStreamReader(limited, decoder), options);
-    } catch (LimitExceeded e) {
-      throw PlaylistParseException.limit(0, e.getMessage());
-    }
+    return parse(LineReader.of(in, options.maxBytes(), options.maxLineLength()), options);
   }
 
   /** Parses characters; the reader is not closed. */
   public static Playlist parse(Reader reader, ParseOptions options) throws IOException, PlaylistParseException {
-    LineReader lines = new LineReader(reader, options.maxBytes(), options.maxLineLength());
+    return parse(LineReader.of(reader, options.maxBytes(), options.maxLineLength()), options);
+  }
+
+  private static Playlist parse(LineReader lines, ParseOptions options) throws IOException, PlaylistParseException {
     List<LineReader.Line> ahead = new ArrayList<>();
     Kind kind = sniff(lines, ahead);
     lines.pushBack(ahead);
@@ -114,52 +105,5 @@ public final class Playlists {
     int end = comma < 0 ? extinf.length() : comma;
     int eq = extinf.indexOf('=');
     return eq > 0 && eq < end;
-  }
-
-  /** Signals the byte limit from inside an InputStream, which can only throw IOException. */
-  private static final class LimitExceeded extends IOException {
-    LimitExceeded(String message) {
-      super(message);
-    }
-  }
-
-  private static final class LimitedInputStream extends FilterInputStream {
-    private final long max;
-    private long count;
-
-    LimitedInputStream(InputStream in, long max) {
-      super(in);
-      this.max = max;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        count(1);
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        count(n);
-      }
-      return n;
-    }
-
-    private void count(int n) throws LimitExceeded {
-      count += n;
-      if (count > max) {
-        throw new LimitExceeded("input is larger than the limit of " + max + " bytes");
-      }
-    }
-
-    @Override
-    public void close() {
-      // The caller owns the stream.
-    }
   }
 }

@@ -47,7 +47,7 @@ class HlsRoundTripTest {
   /** Parses with the HLS parser of the given kind directly (a playlist without any kind-specific tag sniffs as IPTV). */
   static Playlist parseAs(String kind, String text, ParseOptions options) throws PlaylistParseException {
     try {
-      LineReader lines = new LineReader(new java.io.StringReader(text), options.maxBytes(), options.maxLineLength());
+      LineReader lines = LineReader.of(new java.io.StringReader(text), options.maxBytes(), options.maxLineLength());
       return kind.equals("master") ? HlsParser.parseMaster(lines, options) : HlsParser.parseMedia(lines, options);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
