@@ -114,10 +114,8 @@ final class PlaylistCommand implements Runnable {
       try {
         playlist = read(input, strict);
       } catch (PlaylistParseException e) {
-        if (e.limitExceeded()) {
-          throw new CommandException(input.input + ": " + e.getMessage(), PlaylistSource.EXIT_UNREADABLE, e);
-        }
-        // Only strict mode throws for content: the playlist is readable but invalid.
+        // read() has already turned limit errors into exit 2; what reaches here is strict mode
+        // refusing content: the playlist is readable but invalid.
         if (json) {
           Output.of(spec).println(JSON.writeValueAsString(JSON.createObjectNode().put("input", input.input)
               .put("valid", false).set("errors", JSON.createArrayNode().add(JSON.createObjectNode()
