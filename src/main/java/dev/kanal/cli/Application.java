@@ -1,7 +1,10 @@
 package dev.kanal.cli;
 
 import dev.kanal.config.KanalConfig;
+import dev.kanal.library.LibraryWatcher;
 import dev.kanal.server.KanalServer;
+import dev.kanal.server.VideoLibrary;
+import dev.kanal.store.StoreException;
 import dev.kanal.server.Metrics;
 import dev.kanal.server.ServerStartException;
 import java.nio.file.Path;
@@ -17,24 +20,43 @@ import org.slf4j.LoggerFactory;
 final class Application implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Application.class);
+  /** How long after a file-system change the library is scanned (a file being copied changes often). */
+  private static final java.time.Duration WATCH_DEBOUNCE = java.time.Duration.ofSeconds(2);
 
   private final Metrics metrics;
+  private final LibrarySetup.Parts library;
+  private final LibraryWatcher watcher;
   private final KanalServer server;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private Application(Metrics metrics, KanalServer server) {
+  private Application(Metrics metrics, LibrarySetup.Parts library, LibraryWatcher watcher, KanalServer server) {
     this.metrics = metrics;
+    this.library = library;
+    this.watcher = watcher;
     this.server = server;
   }
 
   /** Starts every component; on failure, closes what was started. */
-  static Application start(KanalConfig config, Optional<Path> demoDir) throws ServerStartException {
+  static Application start(KanalConfig config, Optional<Path> demoDir) throws ServerStartException, StoreException {
     Metrics metrics = Metrics.create(Version.current());
+    LibrarySetup.Parts library = null;
+    LibraryWatcher watcher = null;
     try {
+      library = LibrarySetup.open(config);
+      watcher = LibraryWatcher.start(library.library(), config.library().rescanInterval(), config.library().watch(),
+          WATCH_DEBOUNCE);
+      VideoLibrary videos = new VideoLibrary(library.library(), library.thumbnails(), watcher::requestScan);
       KanalServer server = KanalServer.start(new KanalServer.Options(config.server().host(), config.server().port(),
-          Version.current(), config.server().shutdownTimeout(), demoDir, Optional.empty()), metrics);
-      return new Application(metrics, server);
-    } catch (ServerStartException | RuntimeException e) {
+          Version.current(), config.server().shutdownTimeout(), demoDir,
+          Optional.of(LibrarySetup.mediaFiles(library.library())), Optional.of(videos)), metrics);
+      return new Application(metrics, library, watcher, server);
+    } catch (ServerStartException | StoreException | RuntimeException e) {
+      if (watcher != null) {
+        watcher.close();
+      }
+      if (library != null) {
+        library.library().close();
+      }
       metrics.close();
       throw e;
     }
@@ -59,7 +81,9 @@ final class Application implements AutoCloseable {
     }
     log.info("event=shutdown.begin");
     try {
+      watcher.close();
       server.close();
+      library.library().close();
       metrics.close();
     } finally {
       stopped.countDown();

@@ -29,12 +29,13 @@ final class DemoCommand implements Callable<Integer> {
     Ffmpeg ffmpeg = FfmpegLocator.locate(config.ffmpeg(), data, System.getenv("PATH"));
     Output.of(spec).println("Preparing demo content in " + data.resolve("demo") + " (ffmpeg: " + ffmpeg.source() + ")...");
     Path demo = DemoMedia.ensure(ffmpeg, data.resolve("demo"));
-    Application app = Application.start(config, Optional.of(demo));
+    Application app = Application.start(LibrarySetup.withFolders(config, Optional.of(demo.resolve("media"))), Optional.of(demo));
     String url = app.url();
     Output.of(spec).println();
     Output.of(spec).println("Kanal demo is running at " + url + "/  (Ctrl-C to stop)");
     Output.of(spec).println("  Web page      " + url + "/");
     Output.of(spec).println("  Demo video    " + url + "/demo/media/" + DemoMedia.VIDEO);
+    Output.of(spec).println("  Video API     " + url + "/api/videos");
     Output.of(spec).println("  Channel list  " + url + "/demo/channels.m3u   (open it in VLC or mpv)");
     Output.of(spec).println("  Health        " + url + "/api/health");
     Output.of(spec).println("  Metrics       " + url + "/metrics");

@@ -68,7 +68,8 @@ public final class KanalCli {
 
   private static boolean isExpected(Throwable e) {
     return e instanceof CommandException || e instanceof ConfigException || e instanceof ServerStartException
-        || e instanceof MediaToolException || e instanceof dev.kanal.playlist.PlaylistParseException;
+        || e instanceof MediaToolException || e instanceof dev.kanal.playlist.PlaylistParseException
+        || e instanceof dev.kanal.store.StoreException;
   }
 
   /**

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         PendingCommands.Epg.class,
         PendingCommands.Play.class,
         PendingCommands.Record.class,
-        PendingCommands.Library.class,
+        LibraryCommand.class,
         PendingCommands.Discover.class,
         ConfigCommand.class,
         StatusCommand.class,

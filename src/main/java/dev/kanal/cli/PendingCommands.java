@@ -68,14 +68,6 @@ final class PendingCommands {
     }
   }
 
-  @Command(name = "library", mixinStandardHelpOptions = true, description = "Video library: scan folders, list and inspect videos.")
-  static final class Library extends Pending {
-    @Override
-    String issue() {
-      return "planned with the video library, issue #7";
-    }
-  }
-
   @Command(name = "discover", mixinStandardHelpOptions = true, description = "Find Kanal servers and HDHomeRun tuners on the LAN.")
   static final class Discover extends Pending {
     @Override

@@ -28,10 +28,22 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
   /** Kanal's own state: database, caches, generated media. */
   public record StorageConfig(Path dataDir) {}
 
-  /** The video library: folders scanned for videos. */
-  public record LibraryConfig(List<Path> folders) {
+  /**
+   * The video library.
+   *
+   * @param folders folders scanned (recursively) for videos
+   * @param rescanInterval how often every folder is walked again, besides file-system watching
+   * @param watch whether changes are picked up at once through file-system notifications
+   * @param probeConcurrency how many ffprobe processes run at the same time during a scan
+   */
+  public record LibraryConfig(List<Path> folders, Duration rescanInterval, boolean watch, int probeConcurrency) {
     public LibraryConfig {
       folders = List.copyOf(folders);
+    }
+
+    /** The default settings for these folders. */
+    public static LibraryConfig of(List<Path> folders) {
+      return new LibraryConfig(folders, Duration.ofMinutes(15), true, 2);
     }
   }
 
@@ -77,7 +89,7 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
     return new KanalConfig(
         new ServerConfig("127.0.0.1", 8080, Duration.ofSeconds(10)),
         new StorageConfig(defaultDataDir()),
-        new LibraryConfig(List.of()),
+        LibraryConfig.of(List.of()),
         new IptvConfig(List.of(), Duration.ofHours(6)),
         new FfmpegConfig("", ""),
         new LogConfig("auto", "info"));
@@ -104,6 +116,10 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
     requirePositive(problems, "server.shutdownTimeout", server.shutdownTimeout());
     if (storage.dataDir() == null || storage.dataDir().toString().isBlank()) {
       problems.add(new ConfigProblem("storage.dataDir", "must not be empty"));
+    }
+    requirePositive(problems, "library.rescanInterval", library.rescanInterval());
+    if (library.probeConcurrency() < 1 || library.probeConcurrency() > 64) {
+      problems.add(new ConfigProblem("library.probeConcurrency", "must be between 1 and 64, was " + library.probeConcurrency()));
     }
     requirePositive(problems, "iptv.refreshInterval", iptv.refreshInterval());
     for (int i = 0; i < iptv.sources().size(); i++) {

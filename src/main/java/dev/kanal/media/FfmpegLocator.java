@@ -35,6 +35,25 @@ public final class FfmpegLocator {
     return bundled(dataDir);
   }
 
+  /**
+   * The ffprobe for scanning many files: the configured one, else the bundled build, else
+   * {@code located}'s. Scans start one ffprobe per file, and start-up dominates: the bundled build
+   * starts in 24 ms where Debian's ffprobe, linked against every codec and device library, needs
+   * 117 ms (50 probes of a small MP4 on the 2-core test machine), so 10,000 files take 2 minutes
+   * instead of 10 with two probes at a time.
+   */
+  public static Path ffprobeForScanning(FfmpegConfig config, Path dataDir, Ffmpeg located) {
+    if (!config.ffprobePath().isBlank() || located.source().equals("bundled")) {
+      return located.ffprobe();
+    }
+    try {
+      return bundled(dataDir).ffprobe();
+    } catch (MediaToolException e) {
+      log.info("event=ffprobe.bundled_unavailable using={} reason=\"{}\"", located.ffprobe(), e.getMessage());
+      return located.ffprobe();
+    }
+  }
+
   private static Path configuredOrPath(String name, String configured, String pathEnv) throws MediaToolException {
     if (configured.isBlank()) {
       return onPath(name, pathEnv).orElseThrow(() -> new MediaToolException(

@@ -43,6 +43,44 @@ public final class Processes {
     }
   }
 
+  /**
+   * Runs a command to completion, capturing standard output and error separately (at most
+   * {@code maxStdout} and {@code maxStderr} bytes; {@code truncated} says whether stdout was cut).
+   * Blocks: call from a worker or virtual thread, never from an event loop.
+   */
+  public static ProcessOutput capture(List<String> command, Duration timeout, int maxStdout, int maxStderr)
+      throws MediaToolException {
+    Process process;
+    try {
+      process = new ProcessBuilder(command).start();
+      process.getOutputStream().close();
+    } catch (IOException e) {
+      throw new MediaToolException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Thread outReader = Thread.ofVirtual().start(() -> drain(process.getInputStream(), out, maxStdout));
+    Thread errReader = Thread.ofVirtual().start(() -> drain(process.getErrorStream(), err, maxStderr));
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new MediaToolException(command.get(0) + " did not finish within " + timeout.toSeconds() + " s");
+      }
+      outReader.join(Duration.ofSeconds(5));
+      errReader.join(Duration.ofSeconds(5));
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new MediaToolException("interrupted while running " + command.get(0), e);
+    }
+    synchronized (out) {
+      synchronized (err) {
+        return new ProcessOutput(process.exitValue(), out.toString(StandardCharsets.UTF_8),
+            err.toString(StandardCharsets.UTF_8), out.size() >= maxStdout);
+      }
+    }
+  }
+
   private static void drain(InputStream in, ByteArrayOutputStream out, int max) {
     byte[] buf = new byte[8192];
     try (in) {

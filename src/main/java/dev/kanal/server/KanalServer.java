@@ -42,13 +42,20 @@ public final class KanalServer implements AutoCloseable {
    * @param shutdownTimeout how long requests in flight may take to finish on shutdown
    * @param demoDir a folder served under {@code /demo/}, when the demo runs
    * @param mediaFiles the catalog behind {@code /media/{id}/file}; without one every id is unknown (404)
+   * @param videos the video library behind {@code /api/videos}; without one the API lists nothing
    */
   public record Options(String host, int port, String version, Duration shutdownTimeout, Optional<Path> demoDir,
-      Optional<MediaFiles> mediaFiles) {
+      Optional<MediaFiles> mediaFiles, Optional<VideoLibrary> videos) {
+
+    /** Options without a video library. */
+    public Options(String host, int port, String version, Duration shutdownTimeout, Optional<Path> demoDir,
+        Optional<MediaFiles> mediaFiles) {
+      this(host, port, version, shutdownTimeout, demoDir, mediaFiles, Optional.empty());
+    }
 
     /** These options with {@code mediaFiles} serving {@code /media/{id}/file}. */
     public Options withMediaFiles(MediaFiles mediaFiles) {
-      return new Options(host, port, version, shutdownTimeout, demoDir, Optional.of(mediaFiles));
+      return new Options(host, port, version, shutdownTimeout, demoDir, Optional.of(mediaFiles), videos);
     }
   }
 
@@ -64,6 +71,9 @@ public final class KanalServer implements AutoCloseable {
   private final Vertx vertx;
   /** One HTTP server per core, each on its own event loop, sharing the port (like nginx's workers). */
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+  /** Virtual threads for API work that blocks (database, ffmpeg for thumbnails). */
+  private final java.util.concurrent.ExecutorService apiThreads = java.util.concurrent.Executors.newThreadPerTaskExecutor(
+      Thread.ofVirtual().name("kanal-api-", 0).factory());
 
   private KanalServer(Options options, Metrics metrics) {
     this.options = options;
@@ -79,6 +89,7 @@ public final class KanalServer implements AutoCloseable {
       return s;
     } catch (ServerStartException e) {
       s.vertx.close();
+      s.apiThreads.shutdownNow();
       throw e;
     }
   }
@@ -100,6 +111,7 @@ public final class KanalServer implements AutoCloseable {
     HttpMetrics httpMetrics = new HttpMetrics(metrics.registry());
     MediaFileHandler media = new MediaFileHandler(vertx, options.mediaFiles().orElse(id -> Optional.empty()),
         vertx.createSharedWorkerExecutor("kanal-media-io", MEDIA_IO_THREADS), MEDIA_MAX_PENDING, MEDIA_LOOKUP_TIMEOUT);
+    Optional<VideoRoutes> videoRoutes = options.videos().map(v -> new VideoRoutes(vertx, v, apiThreads));
     HttpServerOptions httpOptions = new HttpServerOptions()
         .setHost(options.host())
         .setPort(options.port())
@@ -116,7 +128,7 @@ public final class KanalServer implements AutoCloseable {
     int port = options.port() == 0 ? -1 : options.port();
     try {
       for (int i = 0; i < instances; i++) {
-        deployListener(() -> router(httpMetrics, media), httpOptions, port)
+        deployListener(() -> router(httpMetrics, media, videoRoutes), httpOptions, port)
             .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
     } catch (ExecutionException e) {
@@ -146,7 +158,7 @@ public final class KanalServer implements AutoCloseable {
     });
   }
 
-  private Router router(HttpMetrics httpMetrics, MediaFileHandler media) {
+  private Router router(HttpMetrics httpMetrics, MediaFileHandler media, Optional<VideoRoutes> videoRoutes) {
     Router router = Router.router(vertx);
     router.route().handler(httpMetrics);
     router.get("/api/health").handler(ctx -> json(ctx, 200,
@@ -154,6 +166,7 @@ public final class KanalServer implements AutoCloseable {
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(metrics.registry().scrape()));
+    videoRoutes.ifPresent(routes -> routes.mount(router));
     router.get("/media/:id/file").handler(media);
     router.head("/media/:id/file").handler(media);
     options.demoDir().ifPresent(dir -> router.route("/demo/*").handler(
@@ -204,6 +217,7 @@ public final class KanalServer implements AutoCloseable {
       } catch (ExecutionException | TimeoutException e) {
         log.warn("event=vertx.close.slow message={}", e.toString());
       }
+      apiThreads.shutdownNow();
       log.info("event=server.stopped");
     }
   }
