@@ -28,19 +28,21 @@ command -v curl >/dev/null || die "curl is not installed: apt-get install -y cur
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 [ -x "$nginx_bin" ] || die "nginx is not installed: apt-get install -y nginx"
 
-echo "building test classes into $out ..." >&2
-mvn -q -Dkanal.buildDir="$PWD/$out" -DskipTests test-compile dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/$out/cp.txt" >&2
+echo "building Kanal into $out ..." >&2
+mvn -q -Dkanal.buildDir="$PWD/$out" -DskipTests compile dependency:build-classpath \
+  -Dmdep.includeScope=runtime -Dmdep.outputFile="$PWD/$out/cp.txt" >&2
 
 mkdir -p "$data/files" "$data/nginx/logs" "$data/nginx/tmp"
-if [ "$(stat -c %s "$data/files/big.bin" 2>/dev/null || echo 0)" != "$big_size" ]; then
+# Named .mp4 so that Kanal's library catalogues them (random bytes: "broken", but served as they are).
+for f in big whole8m; do [ -f "$data/files/$f.bin" ] && mv "$data/files/$f.bin" "$data/files/$f.mp4"; done
+if [ "$(stat -c %s "$data/files/big.mp4" 2>/dev/null || echo 0)" != "$big_size" ]; then
   echo "writing a 2 GiB file of random bytes ..." >&2
-  head -c "$big_size" /dev/urandom > "$data/files/big.bin"
+  head -c "$big_size" /dev/urandom > "$data/files/big.mp4"
 fi
-if [ "$(stat -c %s "$data/files/whole8m.bin" 2>/dev/null || echo 0)" != "$whole_size" ]; then
-  head -c "$whole_size" /dev/urandom > "$data/files/whole8m.bin"
+if [ "$(stat -c %s "$data/files/whole8m.mp4" 2>/dev/null || echo 0)" != "$whole_size" ]; then
+  head -c "$whole_size" /dev/urandom > "$data/files/whole8m.mp4"
 fi
-cat "$data/files/big.bin" "$data/files/whole8m.bin" > /dev/null  # into the page cache: measure serving, not the disk
+cat "$data/files/big.mp4" "$data/files/whole8m.mp4" > /dev/null  # into the page cache: measure serving, not the disk
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 nginx_port="$(free_port)"
@@ -73,23 +75,35 @@ trap cleanup EXIT
 
 "$nginx_bin" -p "$data/nginx" -c "$data/nginx/nginx.conf" -e "$data/nginx/logs/error.log" &
 pids+=($!)
-"$JAVA_HOME/bin/java" -Xmx"$heap" -cp "$out/test-classes:$out/classes:$(cat "$out/cp.txt")" \
-  dev.kanal.testing.MediaServerMain "$data/files" "$kanal_port" > "$data/kanal.out" 2> "$data/kanal.err" &
+# Kanal as users run it: 'kanal serve --media', files found by id through the library catalogue.
+rm -rf "$data/kanal-data"
+"$JAVA_HOME/bin/java" -Xmx"$heap" --enable-native-access=ALL-UNNAMED -cp "$out/classes:$(cat "$out/cp.txt")" \
+  dev.kanal.Main serve --media "$data/files" --data "$data/kanal-data" --port "$kanal_port" --log-level warn \
+  > "$data/kanal.out" 2> "$data/kanal.err" &
 pids+=($!)
 
-for _ in $(seq 100); do
-  if curl -sf -o /dev/null "http://127.0.0.1:$nginx_port/whole8m.bin" \
-     && curl -sf -o /dev/null "http://127.0.0.1:$kanal_port/media/whole8m/file"; then break; fi
+video_id() { # video_id FILE-NAME: the catalogue id of a file, from the API
+  curl -sf "http://127.0.0.1:$kanal_port/api/videos?q=$1" \
+    | python3 -c 'import json,sys; n=sys.argv[1]; print(next(v["id"] for v in json.load(sys.stdin)["items"] if v["fileName"]==n))' "$1"
+}
+big_id="" whole_id=""
+for _ in $(seq 300); do
+  if curl -sf -o /dev/null "http://127.0.0.1:$nginx_port/whole8m.mp4"; then
+    big_id="$(video_id big.mp4 2>/dev/null || true)"
+    whole_id="$(video_id whole8m.mp4 2>/dev/null || true)"
+    [ -n "$big_id" ] && [ -n "$whole_id" ] && break
+  fi
   sleep 0.2
 done
+[ -n "$big_id" ] && [ -n "$whole_id" ] || die "Kanal did not catalogue the files (see $data/kanal.err)"
 
 # Both must answer the same 206 before anything is measured.
-for url in "http://127.0.0.1:$nginx_port/big.bin" "http://127.0.0.1:$kanal_port/media/big/file"; do
+for url in "http://127.0.0.1:$nginx_port/big.mp4" "http://127.0.0.1:$kanal_port/media/$big_id/file"; do
   got="$(curl -s -o /dev/null -w '%{http_code} %{size_download}' -H 'Range: bytes=1073741824-1074790399' "$url")"
   [ "$got" = "206 1048576" ] || die "$url answered '$got' to a 1 MiB range, not '206 1048576'"
 done
-cmp <(curl -s -H 'Range: bytes=5-1048580' "http://127.0.0.1:$nginx_port/big.bin") \
-    <(curl -s -H 'Range: bytes=5-1048580' "http://127.0.0.1:$kanal_port/media/big/file") \
+cmp <(curl -s -H 'Range: bytes=5-1048580' "http://127.0.0.1:$nginx_port/big.mp4") \
+    <(curl -s -H 'Range: bytes=5-1048580' "http://127.0.0.1:$kanal_port/media/$big_id/file") \
   || die "Kanal and nginx sent different bytes for the same range"
 
 # run DURATION URL [SCRIPT-ARGS...]: one wrk run; with script args, random ranges via bench/range.lua.
@@ -108,10 +122,10 @@ run() {
   echo "$rps ${errors:-ok}"
 }
 
-nginx_ranges=("http://127.0.0.1:$nginx_port" /big.bin "$big_size" "$chunk")
-kanal_ranges=("http://127.0.0.1:$kanal_port" /media/big/file "$big_size" "$chunk")
-nginx_whole="http://127.0.0.1:$nginx_port/whole8m.bin"
-kanal_whole="http://127.0.0.1:$kanal_port/media/whole8m/file"
+nginx_ranges=("http://127.0.0.1:$nginx_port" /big.mp4 "$big_size" "$chunk")
+kanal_ranges=("http://127.0.0.1:$kanal_port" "/media/$big_id/file" "$big_size" "$chunk")
+nginx_whole="http://127.0.0.1:$nginx_port/whole8m.mp4"
+kanal_whole="http://127.0.0.1:$kanal_port/media/$whole_id/file"
 
 echo "warming up (10 s each: the JIT compiles Kanal's request path, both fill their caches) ..." >&2
 run 10s "${nginx_ranges[@]}" > /dev/null
