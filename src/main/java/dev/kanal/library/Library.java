@@ -70,28 +70,45 @@ public final class Library implements AutoCloseable {
 
   private final List<Path> roots;
   private final Database db;
+  private final boolean ownsDatabase;
   private final LibraryStore store;
   private final Prober prober;
   private final int probeConcurrency;
   private final Map<String, FileEntry> files = new ConcurrentHashMap<>();
   private volatile Set<Path> lastDirectories = Set.of();
 
-  private Library(List<Path> roots, Database db, Prober prober, int probeConcurrency) {
+  private Library(List<Path> roots, Database db, boolean ownsDatabase, Prober prober, int probeConcurrency) {
     this.roots = roots;
     this.db = db;
+    this.ownsDatabase = ownsDatabase;
     this.store = new LibraryStore(db);
     this.prober = prober;
     this.probeConcurrency = probeConcurrency;
   }
 
   /**
-   * Opens the library catalogue in {@code database} (created when missing) for the configured folders;
-   * what was catalogued before is servable at once, before any scan.
+   * Opens the library catalogue in its own database file (created when missing), closed with the
+   * library; what was catalogued before is servable at once, before any scan.
    */
   public static Library open(LibraryConfig config, Path database, Prober prober) throws StoreException {
-    Database db = Database.open(database, LibraryStore.MIGRATIONS);
+    Database db = Database.open(database);
+    try {
+      return open(config, db, true, prober);
+    } catch (StoreException | RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** Opens the library catalogue in a shared database, which the caller closes after the library. */
+  public static Library open(LibraryConfig config, Database db, Prober prober) throws StoreException {
+    return open(config, db, false, prober);
+  }
+
+  private static Library open(LibraryConfig config, Database db, boolean owns, Prober prober) throws StoreException {
+    db.migrate("library", LibraryStore.MIGRATIONS);
     List<Path> roots = config.folders().stream().map(p -> p.toAbsolutePath().normalize()).distinct().toList();
-    Library library = new Library(roots, db, prober, config.probeConcurrency());
+    Library library = new Library(roots, db, owns, prober, config.probeConcurrency());
     try {
       for (Video v : library.store.all()) {
         if (library.roots.contains(v.root())) {
@@ -99,8 +116,7 @@ public final class Library implements AutoCloseable {
         }
       }
     } catch (SQLException e) {
-      db.close();
-      throw new StoreException("cannot read the library catalogue in " + database + ": " + e.getMessage(), e);
+      throw new StoreException("cannot read the library catalogue in " + db.file() + ": " + e.getMessage(), e);
     }
     return library;
   }
@@ -458,6 +474,8 @@ public final class Library implements AutoCloseable {
 
   @Override
   public void close() {
-    db.close();
+    if (ownsDatabase) {
+      db.close();
+    }
   }
 }

@@ -21,7 +21,7 @@ import java.util.Optional;
 final class LibraryStore {
 
   /** The library's schema steps; append, never edit a released one. */
-  static final List<Database.Migration> MIGRATIONS = List.of(new Database.Migration("library", List.of(
+  static final List<List<String>> MIGRATIONS = List.of(List.of(
       """
       CREATE TABLE videos (
         id TEXT PRIMARY KEY,
@@ -46,7 +46,7 @@ final class LibraryStore {
       "CREATE INDEX videos_fingerprint ON videos(fingerprint)",
       "CREATE INDEX videos_title ON videos(search_key)",
       "CREATE INDEX videos_added ON videos(added_ms)",
-      "CREATE INDEX videos_duration ON videos(duration)")));
+      "CREATE INDEX videos_duration ON videos(duration)"));
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);

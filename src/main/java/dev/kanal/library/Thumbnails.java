@@ -94,7 +94,7 @@ public final class Thumbnails {
             double at = (first + i + 0.5) * interval;
             cmd.addAll(List.of("-ss", seconds(at), "-noaccurate_seek", "-i", v.path().toString()));
             filter.append('[').append(i).append(":v:0]scale=").append(TILE_WIDTH).append(':').append(tileHeight)
-                .append(",setsar=1,trim=end_frame=1[t").append(i).append("];");
+                .append(",setsar=1,setpts=PTS-STARTPTS,trim=end_frame=1[t").append(i).append("];");
           }
           for (int i = 0; i < count; i++) {
             filter.append("[t").append(i).append(']');

@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Kanal's embedded database: one SQLite file in the data dir, in WAL mode, with schema migrations
- * keyed by {@code PRAGMA user_version}.
+ * Kanal's embedded database: one SQLite file in the data dir, in WAL mode, shared by the
+ * capabilities; each migrates its own tables ({@link #migrate}), versions kept per owner in
+ * {@code kanal_schema}.
  *
  * <p>One connection, used under a lock: SQLite serialises writers anyway, and Kanal's hot paths
  * (serving bytes) read from in-memory indexes, not from here. Blocking: never call from an event loop.
@@ -25,18 +26,6 @@ public final class Database implements AutoCloseable {
     T run(Connection connection) throws SQLException;
   }
 
-  /**
-   * One named schema step, applied once, in order.
-   *
-   * @param owner the capability that owns the tables, for messages (e.g. "library")
-   * @param statements the SQL statements of this step
-   */
-  public record Migration(String owner, List<String> statements) {
-    public Migration {
-      statements = List.copyOf(statements);
-    }
-  }
-
   private final Path file;
   private final Connection connection;
   private final ReentrantLock lock = new ReentrantLock();
@@ -47,13 +36,11 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Opens (or creates) the database at {@code file} and brings its schema up to date with
-   * {@code migrations}, each applied in its own transaction.
+   * Opens (or creates) the database at {@code file}.
    *
-   * @throws StoreException naming the file when it cannot be opened, is not a Kanal database, or
-   *     was written by a newer Kanal
+   * @throws StoreException naming the file when it cannot be opened or is not a database
    */
-  public static Database open(Path file, List<Migration> migrations) throws StoreException {
+  public static Database open(Path file) throws StoreException {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
     } catch (IOException e) {
@@ -66,46 +53,59 @@ public final class Database implements AutoCloseable {
       throw new StoreException("cannot open the database " + file + ": " + e.getMessage(), e);
     }
     Database db = new Database(file, connection);
-    try {
-      try (Statement s = connection.createStatement()) {
-        s.execute("PRAGMA busy_timeout = 10000");
-        s.execute("PRAGMA journal_mode = WAL");
-        s.execute("PRAGMA synchronous = NORMAL");
-        s.execute("PRAGMA foreign_keys = ON");
-      }
-      db.migrate(migrations);
+    try (Statement s = connection.createStatement()) {
+      s.execute("PRAGMA busy_timeout = 10000");
+      s.execute("PRAGMA journal_mode = WAL");
+      s.execute("PRAGMA synchronous = NORMAL");
+      s.execute("PRAGMA foreign_keys = ON");
+      s.execute("CREATE TABLE IF NOT EXISTS kanal_schema (owner TEXT PRIMARY KEY, version INTEGER NOT NULL)");
       return db;
-    } catch (SQLException | StoreException e) {
+    } catch (SQLException e) {
       db.close();
-      if (e instanceof StoreException se) {
-        throw se;
-      }
       throw new StoreException("the database " + file + " cannot be used: " + e.getMessage()
           + " (move it away to start with an empty one)", e);
     }
   }
 
-  private void migrate(List<Migration> migrations) throws SQLException, StoreException {
-    int version;
-    try (Statement s = connection.createStatement(); var rs = s.executeQuery("PRAGMA user_version")) {
-      version = rs.next() ? rs.getInt(1) : 0;
-    }
-    if (version > migrations.size()) {
-      throw new StoreException("the database " + file + " has schema version " + version
-          + " but this Kanal knows only up to " + migrations.size() + "; it was written by a newer Kanal");
-    }
-    for (int v = version; v < migrations.size(); v++) {
-      Migration m = migrations.get(v);
-      int target = v + 1;
-      transaction(c -> {
-        try (Statement s = c.createStatement()) {
-          for (String sql : m.statements()) {
-            s.execute(sql);
+  /**
+   * Brings {@code owner}'s tables up to date: step i (from 0) is schema version i + 1; steps already
+   * applied are skipped, each new one runs in its own transaction. Append steps, never edit one.
+   *
+   * @throws StoreException when the database was written by a newer Kanal, or a step fails
+   */
+  public void migrate(String owner, List<List<String>> steps) throws StoreException {
+    try {
+      int version = read(c -> {
+        try (var ps = c.prepareStatement("SELECT version FROM kanal_schema WHERE owner = ?")) {
+          ps.setString(1, owner);
+          try (var rs = ps.executeQuery()) {
+            return rs.next() ? rs.getInt(1) : 0;
           }
-          s.execute("PRAGMA user_version = " + target);
         }
-        return null;
       });
+      if (version > steps.size()) {
+        throw new StoreException("the " + owner + " tables in " + file + " have schema version " + version
+            + " but this Kanal knows only up to " + steps.size() + "; they were written by a newer Kanal");
+      }
+      for (int v = version; v < steps.size(); v++) {
+        List<String> step = steps.get(v);
+        int target = v + 1;
+        transaction(c -> {
+          try (Statement s = c.createStatement()) {
+            for (String sql : step) {
+              s.execute(sql);
+            }
+          }
+          try (var ps = c.prepareStatement("INSERT OR REPLACE INTO kanal_schema (owner, version) VALUES (?, ?)")) {
+            ps.setString(1, owner);
+            ps.setInt(2, target);
+            ps.executeUpdate();
+          }
+          return null;
+        });
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot update the " + owner + " tables in " + file + ": " + e.getMessage(), e);
     }
   }
 
