@@ -52,22 +52,6 @@ final class PendingCommands {
     }
   }
 
-  @Command(name = "play", mixinStandardHelpOptions = true, description = "Play a channel or an HLS URL in mpv or VLC with the headers it needs.")
-  static final class Play extends Pending {
-    @Override
-    String issue() {
-      return "planned with the HLS client, issue #4";
-    }
-  }
-
-  @Command(name = "record", mixinStandardHelpOptions = true, description = "Record an HLS stream to TS/MP4/MKV, to stdout, or restream it.")
-  static final class Record extends Pending {
-    @Override
-    String issue() {
-      return "planned with the HLS client, issue #4";
-    }
-  }
-
   @Command(name = "discover", mixinStandardHelpOptions = true, description = "Find Kanal servers and HDHomeRun tuners on the LAN.")
   static final class Discover extends Pending {
     @Override

@@ -152,7 +152,17 @@ public final class KanalServer implements AutoCloseable {
     return vertx.deployVerticle(new VerticleBase() {
       @Override
       public Future<?> start() {
-        return vertx.createHttpServer(httpOptions).requestHandler(router.get()).listen(port, options.host())
+        Router r = router.get();
+        return vertx.createHttpServer(httpOptions).requestHandler(request -> {
+          // Vert.x Web logs a stack trace for every path with a bad %-escape (e.g. "%u002e");
+          // such a request is answered 400 here, before routing, as nginx does.
+          if (!validEscapes(request.path())) {
+            request.response().setStatusCode(400).putHeader("Content-Type", "application/json; charset=utf-8")
+                .putHeader("Connection", "close").end(error("bad request: malformed %-escape in the path").encode());
+            return;
+          }
+          r.handle(request);
+        }).listen(port, options.host())
             .onSuccess(servers::add);
       }
     });
@@ -180,6 +190,19 @@ public final class KanalServer implements AutoCloseable {
       json(ctx, 500, error("internal error"));
     });
     return router;
+  }
+
+  /** Whether every '%' in {@code path} starts a two-hex-digit escape. */
+  static boolean validEscapes(String path) {
+    if (path == null) {
+      return false;
+    }
+    for (int i = path.indexOf('%'); i >= 0; i = path.indexOf('%', i + 1)) {
+      if (i + 2 >= path.length() || Character.digit(path.charAt(i + 1), 16) < 0 || Character.digit(path.charAt(i + 2), 16) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static JsonObject error(String message) {

@@ -70,7 +70,7 @@ final class VideoRoutes {
       status = choice(ctx, "status", null, Video.Status.class);
       sort = choice(ctx, "sort", Library.Sort.TITLE, Library.Sort.class);
       String order = Optional.ofNullable(ctx.request().getParam("order"))
-          .orElse(sort == Library.Sort.ADDED ? "desc" : "asc");
+          .orElse(sort == Library.Sort.ADDED ? "desc" : "asc").toLowerCase(Locale.ROOT);
       if (!order.equals("asc") && !order.equals("desc")) {
         throw new BadParameter("order", "must be asc or desc, was '" + order + "'");
       }
@@ -112,7 +112,9 @@ final class VideoRoutes {
     }
     blocking(ctx, () -> {
       Optional<Video> video = videos.library().get(id);
-      if (video.isEmpty()) {
+      // Pictures are made from the file, so it gets the same check as serving it: still a regular file
+      // inside a library folder (a symlink to the outside swapped in after the scan is refused).
+      if (video.isEmpty() || videos.library().file(id).isEmpty()) {
         return Optional.<Path>empty();
       }
       return switch (kind) {

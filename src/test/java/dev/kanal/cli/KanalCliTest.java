@@ -41,7 +41,7 @@ class KanalCliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"serve", "demo", "playlist", "channels", "epg", "play", "record", "discover",
+  @ValueSource(strings = {"serve", "demo", "playlist", "channels", "epg", "play", "record", "library", "discover",
       "config", "status", "version", "completion"})
   void everySubcommand_hasHelp(String command) {
     Run r = run(command, "--help");
@@ -65,7 +65,7 @@ class KanalCliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"channels", "epg", "play", "record", "discover"})
+  @ValueSource(strings = {"channels", "epg", "discover"})
   void pendingCommands_sayNotAvailableAndExit2(String command) {
     Run r = run(command, "list", "--json");
     assertThat(r.exit()).isEqualTo(2);

@@ -41,6 +41,9 @@ public final class KanalProcess implements AutoCloseable {
   public static KanalProcess start(Path workDir, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (Runtime.version().feature() >= 22) {
+      command.add("--enable-native-access=ALL-UNNAMED"); // as ./kanal does: the bundled ffmpeg loads through JavaCPP
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("dev.kanal.Main");

@@ -1,0 +1,261 @@
+package dev.kanal.hls;
+
+import dev.kanal.net.HttpFetcher;
+import dev.kanal.playlist.HlsByteRange;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.random.RandomGenerator;
+import java.util.zip.GZIPInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HTTP for one recording: one client with its own cookie jar, the user's headers on every request
+ * (playlists, keys, segments alike), a per-host throttle, a whole-request deadline (body included),
+ * Content-Length checks, retries with exponential backoff and jitter, and segment metrics.
+ */
+final class HlsHttp implements AutoCloseable {
+
+  /** Looked up on first use: initialising logging costs a CLI recording seconds of start-up. */
+  private static Logger log() {
+    return LoggerFactory.getLogger(HlsHttp.class);
+  }
+
+  /** Statuses that another attempt will not change. */
+  private static final Set<Integer> FINAL_STATUSES = Set.of(400, 401, 403, 405, 407, 410, 451);
+  /** Largest body accepted for a segment, key or initialization section. */
+  static final long MAX_BODY = 1L << 30;
+
+  /** What a request is for; segments and initialization sections are counted in the metrics. */
+  enum Purpose { PLAYLIST, KEY, SEGMENT, INIT }
+
+  /** A fetched body and the final URI after redirects. */
+  record Body(URI uri, byte[] bytes) {}
+
+  /** A response with a status that is not a success. */
+  static final class StatusException extends IOException {
+    private final int status;
+
+    StatusException(URI uri, int status) {
+      super(uri + " answered HTTP " + status);
+      this.status = status;
+    }
+
+    int status() {
+      return status;
+    }
+  }
+
+  private final RecordOptions options;
+  private final HttpClient client;
+  private final ExecutorService executor;
+  private final Throttle throttle;
+  private final Backoff backoff;
+  private final MeterRegistry registry;
+  private final Map<String, String> headers;
+
+  HlsHttp(RecordOptions options, MeterRegistry registry, RandomGenerator random) {
+    this.options = options;
+    this.registry = registry;
+    this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("hls-http-", 0).factory());
+    this.client = HttpClient.newBuilder()
+        .connectTimeout(options.connectTimeout())
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
+        .executor(executor)
+        .build();
+    this.throttle = new Throttle(options.throttle());
+    this.backoff = new Backoff(options.backoff(), random);
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put("User-Agent", HttpFetcher.DEFAULT_USER_AGENT);
+    options.headers().forEach((k, v) -> {
+      all.keySet().removeIf(existing -> existing.equalsIgnoreCase(k));
+      all.put(k, sanitize(v));
+    });
+    this.headers = Map.copyOf(all);
+  }
+
+  /** Fetches with retries; the last failure is thrown when every attempt failed. */
+  Body fetch(URI uri, Optional<HlsByteRange> range, Purpose purpose) throws IOException, InterruptedException {
+    IOException last = null;
+    for (int attempt = 1; attempt <= options.attempts(); attempt++) {
+      if (attempt > 1) {
+        Duration delay = backoff.delay(attempt - 1);
+        log().debug("event=hls.retry uri={} attempt={} delayMs={} error=\"{}\"", uri, attempt, delay.toMillis(),
+            last.getMessage());
+        Thread.sleep(delay);
+      }
+      try {
+        Body body = fetchOnce(uri, range, purpose);
+        count(uri, purpose, "ok");
+        return body;
+      } catch (IOException e) {
+        last = e;
+        boolean retry = attempt < options.attempts() && isRetryable(e);
+        count(uri, purpose, retry ? "retry" : "failed");
+        if (!retry) {
+          break;
+        }
+      }
+    }
+    throw last;
+  }
+
+  /** Whether another attempt may succeed: I/O errors, timeouts, short bodies and most statuses. */
+  static boolean isRetryable(IOException e) {
+    return !(e instanceof StatusException s) || !FINAL_STATUSES.contains(s.status());
+  }
+
+  /** One attempt: a GET (with a Range header for byte ranges), the whole body within the request timeout. */
+  Body fetchOnce(URI uri, Optional<HlsByteRange> range, Purpose purpose) throws IOException, InterruptedException {
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw new IOException("only http and https URLs can be fetched: " + uri);
+    }
+    throttle.await(uri.getHost() == null ? "" : uri.getHost());
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(options.requestTimeout()).GET();
+    if (scheme.equals("http")) {
+      request.version(HttpClient.Version.HTTP_1_1);
+    }
+    headers.forEach(request::setHeader);
+    if (purpose == Purpose.PLAYLIST) {
+      request.setHeader("Accept-Encoding", "gzip");
+    }
+    range.ifPresent(r -> request.setHeader("Range", rangeHeader(r)));
+    long start = System.nanoTime();
+    CompletableFuture<HttpResponse<byte[]>> future;
+    try {
+      future = client.sendAsync(request.build(), info -> {
+        OptionalLong length = info.headers().firstValueAsLong("Content-Length");
+        if (length.isPresent() && length.getAsLong() > MAX_BODY) {
+          return HttpResponse.BodySubscribers.replacing(null);
+        }
+        return HttpResponse.BodySubscribers.ofByteArray();
+      });
+    } catch (IllegalArgumentException e) {
+      throw new IOException("cannot fetch " + uri + ": " + e.getMessage(), e);
+    }
+    HttpResponse<byte[]> response;
+    try {
+      response = future.get(options.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw new HttpTimeoutException("no complete answer from " + uri + " within " + options.requestTimeout().toMillis()
+          + " ms");
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw new IOException(uri + ": " + describe(io), io);
+      }
+      throw new IOException(uri + ": " + cause, cause);
+    }
+    int status = response.statusCode();
+    if (status < 200 || status > 299) {
+      throw new StatusException(uri, status);
+    }
+    byte[] bytes = response.body();
+    if (bytes == null) {
+      throw new IOException(uri + " is larger than the limit of " + MAX_BODY + " bytes");
+    }
+    boolean gzip = response.headers().firstValue("Content-Encoding").map(v -> v.equalsIgnoreCase("gzip"))
+        .orElse(false);
+    OptionalLong contentLength = response.headers().firstValueAsLong("Content-Length");
+    if (contentLength.isPresent() && contentLength.getAsLong() != bytes.length) {
+      throw new IOException(uri + ": short body, " + bytes.length + " of " + contentLength.getAsLong() + " bytes");
+    }
+    if (gzip) {
+      try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+        bytes = in.readAllBytes();
+      }
+    }
+    if (range.isPresent()) {
+      bytes = slice(uri, bytes, range.get(), status);
+    }
+    if (purpose == Purpose.SEGMENT || purpose == Purpose.INIT) {
+      Timer.builder("kanal.segment.download")
+          .description("Time to download one HLS segment, body included")
+          .tag("host", host(uri))
+          .publishPercentileHistogram()
+          .register(registry)
+          .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+    return new Body(response.uri(), bytes);
+  }
+
+  /** The Range header for a byte range: {@code bytes=offset-last}. */
+  static String rangeHeader(HlsByteRange range) {
+    return "bytes=" + range.offset() + "-" + (range.end() - 1);
+  }
+
+  /** A 206 body must be the range; a 200 body (server ignored Range) is cut to it. */
+  static byte[] slice(URI uri, byte[] bytes, HlsByteRange range, int status) throws IOException {
+    if (status == 206) {
+      if (bytes.length != range.length()) {
+        throw new IOException(uri + ": range " + range + " answered with " + bytes.length + " bytes");
+      }
+      return bytes;
+    }
+    if (bytes.length < range.end()) {
+      throw new IOException(uri + " has " + bytes.length + " bytes, fewer than the range " + range + " needs");
+    }
+    return Arrays.copyOfRange(bytes, (int) range.offset(), (int) range.end());
+  }
+
+  private void count(URI uri, Purpose purpose, String outcome) {
+    if (purpose == Purpose.SEGMENT || purpose == Purpose.INIT) {
+      Counter.builder("kanal.segment.downloads")
+          .description("HLS segment download attempts by upstream host and outcome (ok, retry, failed)")
+          .tag("host", host(uri))
+          .tag("outcome", outcome)
+          .register(registry)
+          .increment();
+    }
+  }
+
+  private static String host(URI uri) {
+    return uri.getHost() == null ? "" : uri.getHost();
+  }
+
+  private static String describe(IOException e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+  }
+
+  /** Header values from the command line or a playlist must never split a request. */
+  static String sanitize(String value) {
+    return value.replaceAll("[\\r\\n\\x00]", " ").strip();
+  }
+
+  @Override
+  public void close() {
+    client.shutdownNow();
+    executor.shutdownNow();
+  }
+}

@@ -1,0 +1,373 @@
+package dev.kanal.testing;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An HTTP/1.1 server on 127.0.0.1 for HLS client tests, on raw sockets so it can misbehave exactly:
+ * serves files from a folder (with Range), dynamic routes (live playlists), an added latency per
+ * request, and faults per path: a status for N requests or for a time window, a connection reset
+ * in the middle of the body, a truncated body (Content-Length larger than what is sent) and a
+ * stalled body. Keep-alive, one virtual thread per connection. Every request is logged.
+ */
+public final class HlsTestServer implements AutoCloseable {
+
+  /** What goes wrong with a response. */
+  public enum FaultKind { STATUS, RESET, TRUNCATE, STALL }
+
+  private record Fault(Pattern path, FaultKind kind, int status, AtomicInteger remaining, long fromNanos,
+      long untilNanos, Duration stall) {
+    boolean active(String p) {
+      if (!path.matcher(p).matches()) {
+        return false;
+      }
+      if (untilNanos != 0) {
+        long now = System.nanoTime();
+        return now >= fromNanos && now < untilNanos;
+      }
+      return remaining.getAndUpdate(n -> n > 0 ? n - 1 : n) != 0;
+    }
+  }
+
+  /** A dynamic response body and its content type. */
+  public record Body(byte[] bytes, String contentType) {}
+
+  private final Path root;
+  private final ServerSocket server;
+  private final Thread acceptor;
+  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  private final Map<String, Supplier<Body>> routes = new ConcurrentHashMap<>();
+  private final Map<String, java.util.function.Function<String, Body>> prefixRoutes = new ConcurrentHashMap<>();
+  private final List<String> requests = new CopyOnWriteArrayList<>();
+  private final List<Map<String, String>> requestHeaders = new CopyOnWriteArrayList<>();
+  private volatile Duration latency = Duration.ZERO;
+  private volatile boolean closed;
+
+  private HlsTestServer(Path root, int port) throws IOException {
+    this.root = root;
+    this.server = new ServerSocket();
+    server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
+    this.acceptor = Thread.ofPlatform().daemon().name("hls-test-server").start(this::acceptLoop);
+  }
+
+  /** Starts serving a folder on a free port. */
+  public static HlsTestServer start(Path root) throws IOException {
+    return new HlsTestServer(root, 0);
+  }
+
+  /** Starts serving a folder on a given port (0: any). */
+  public static HlsTestServer start(Path root, int port) throws IOException {
+    return new HlsTestServer(root, port);
+  }
+
+  /** The URL of a path ("/index.m3u8"). */
+  public URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.getLocalPort() + path);
+  }
+
+  public int port() {
+    return server.getLocalPort();
+  }
+
+  /** Adds this delay before every response. */
+  public HlsTestServer latency(Duration value) {
+    latency = value;
+    return this;
+  }
+
+  /** Answers a path from a supplier (called per request) instead of a file. */
+  public HlsTestServer route(String path, Supplier<Body> body) {
+    routes.put(path, body);
+    return this;
+  }
+
+  /** Answers every path starting with a prefix from a function of the path (null: 404). */
+  public HlsTestServer routePrefix(String prefix, java.util.function.Function<String, Body> body) {
+    prefixRoutes.put(prefix, body);
+    return this;
+  }
+
+  /** Answers {@code status} to the next {@code times} requests matching the regex (-1: always). */
+  public HlsTestServer status(String pathRegex, int status, int times) {
+    faults.add(new Fault(Pattern.compile(pathRegex), FaultKind.STATUS, status, new AtomicInteger(times), 0, 0, null));
+    return this;
+  }
+
+  /** Answers {@code status} to every request matching the regex for {@code window}, starting {@code after} from now. */
+  public HlsTestServer statusFor(String pathRegex, int status, Duration after, Duration window) {
+    long from = System.nanoTime() + after.toNanos();
+    faults.add(new Fault(Pattern.compile(pathRegex), FaultKind.STATUS, status, new AtomicInteger(-1), from,
+        from + window.toNanos(), null));
+    return this;
+  }
+
+  /** Resets (RST) the connection halfway through the body of the next {@code times} matching requests. */
+  public HlsTestServer reset(String pathRegex, int times) {
+    faults.add(new Fault(Pattern.compile(pathRegex), FaultKind.RESET, 0, new AtomicInteger(times), 0, 0, null));
+    return this;
+  }
+
+  /** Sends the full Content-Length but only half the body, then closes, for the next {@code times} requests. */
+  public HlsTestServer truncate(String pathRegex, int times) {
+    faults.add(new Fault(Pattern.compile(pathRegex), FaultKind.TRUNCATE, 0, new AtomicInteger(times), 0, 0, null));
+    return this;
+  }
+
+  /** Sends headers and a few bytes, then stalls for {@code stall} before the rest, for the next {@code times}. */
+  public HlsTestServer stall(String pathRegex, int times, Duration stall) {
+    faults.add(new Fault(Pattern.compile(pathRegex), FaultKind.STALL, 0, new AtomicInteger(times), 0, 0, stall));
+    return this;
+  }
+
+  /** Removes every fault. */
+  public void clearFaults() {
+    faults.clear();
+  }
+
+  /** The paths requested so far, in order (with the query). */
+  public List<String> requests() {
+    return List.copyOf(requests);
+  }
+
+  /** The headers of each request so far (names in lower case), in the order of {@link #requests()}. */
+  public List<Map<String, String>> requestHeaders() {
+    return List.copyOf(requestHeaders);
+  }
+
+  /** How many requests had exactly this path (query ignored). */
+  public long count(String path) {
+    return requests.stream().filter(r -> r.split("\\?", 2)[0].equals(path)).count();
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      try {
+        Socket s = server.accept();
+        s.setTcpNoDelay(true);
+        sockets.add(s);
+        Thread.ofVirtual().name("hls-test-conn").start(() -> serve(s));
+      } catch (IOException e) {
+        if (closed) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void serve(Socket socket) {
+    try (socket) {
+      InputStream in = new BufferedInputStream(socket.getInputStream());
+      OutputStream out = socket.getOutputStream();
+      while (true) {
+        String line = readLine(in);
+        if (line == null || line.isEmpty()) {
+          return;
+        }
+        String[] parts = line.split(" ");
+        Map<String, String> headers = new ConcurrentHashMap<>();
+        String h;
+        while ((h = readLine(in)) != null && !h.isEmpty()) {
+          int colon = h.indexOf(':');
+          if (colon > 0) {
+            headers.put(h.substring(0, colon).strip().toLowerCase(Locale.ROOT), h.substring(colon + 1).strip());
+          }
+        }
+        String target = parts.length > 1 ? parts[1] : "/";
+        requests.add(target);
+        requestHeaders.add(headers);
+        if (!latency.isZero()) {
+          Thread.sleep(latency);
+        }
+        if (!respond(socket, out, parts[0], target, headers)) {
+          return;
+        }
+        if ("close".equalsIgnoreCase(headers.get("connection"))) {
+          return;
+        }
+      }
+    } catch (IOException | InterruptedException e) {
+      // The client went away, or a fault closed the connection.
+    } finally {
+      sockets.remove(socket);
+    }
+  }
+
+  /** Writes one response; false when the connection must not be reused. */
+  private boolean respond(Socket socket, OutputStream out, String method, String target, Map<String, String> headers)
+      throws IOException, InterruptedException {
+    String path = target.split("\\?", 2)[0];
+    for (Fault f : faults) {
+      if (f.kind() == FaultKind.STATUS && f.active(path)) {
+        send(out, f.status(), "text/plain", ("fault " + f.status()).getBytes(StandardCharsets.US_ASCII), method, null);
+        return true;
+      }
+    }
+    byte[] body;
+    String type;
+    Supplier<Body> route = routes.get(path);
+    if (route == null) {
+      for (Map.Entry<String, java.util.function.Function<String, Body>> e : prefixRoutes.entrySet()) {
+        if (path.startsWith(e.getKey())) {
+          route = () -> e.getValue().apply(path);
+        }
+      }
+    }
+    if (route != null) {
+      Body b = route.get();
+      if (b == null) {
+        send(out, 404, "text/plain", "not found".getBytes(StandardCharsets.US_ASCII), method, null);
+        return true;
+      }
+      body = b.bytes();
+      type = b.contentType();
+    } else {
+      Path file = root.resolve(path.substring(1)).normalize();
+      if (!file.startsWith(root) || !Files.isRegularFile(file)) {
+        send(out, 404, "text/plain", "not found".getBytes(StandardCharsets.US_ASCII), method, null);
+        return true;
+      }
+      body = Files.readAllBytes(file);
+      type = path.endsWith(".m3u8") ? "application/vnd.apple.mpegurl" : path.endsWith(".ts") ? "video/mp2t"
+          : "application/octet-stream";
+    }
+    int status = 200;
+    String range = headers.get("range");
+    String contentRange = null;
+    if (range != null) {
+      Matcher m = Pattern.compile("bytes=(\\d+)-(\\d*)").matcher(range);
+      if (m.matches()) {
+        long from = Long.parseLong(m.group(1));
+        long to = m.group(2).isEmpty() ? body.length - 1 : Math.min(Long.parseLong(m.group(2)), body.length - 1);
+        if (from >= body.length || to < from) {
+          send(out, 416, "text/plain", new byte[0], method, "bytes */" + body.length);
+          return true;
+        }
+        contentRange = "bytes " + from + "-" + to + "/" + body.length;
+        byte[] slice = new byte[(int) (to - from + 1)];
+        System.arraycopy(body, (int) from, slice, 0, slice.length);
+        body = slice;
+        status = 206;
+      }
+    }
+    for (Fault f : faults) {
+      if (f.kind() != FaultKind.STATUS && f.active(path)) {
+        int half = body.length / 2;
+        out.write(head(status, type, body.length, contentRange));
+        switch (f.kind()) {
+          case RESET -> {
+            out.write(body, 0, half);
+            out.flush();
+            socket.setSoLinger(true, 0);
+            socket.close();
+          }
+          case TRUNCATE -> {
+            out.write(body, 0, half);
+            out.flush();
+            socket.close();
+          }
+          case STALL -> {
+            out.write(body, 0, Math.min(188, body.length));
+            out.flush();
+            Thread.sleep(f.stall());
+            out.write(body, Math.min(188, body.length), body.length - Math.min(188, body.length));
+            out.flush();
+            return true;
+          }
+          default -> throw new IllegalStateException();
+        }
+        return false;
+      }
+    }
+    send(out, status, type, body, method, contentRange);
+    return true;
+  }
+
+  private static void send(OutputStream out, int status, String type, byte[] body, String method, String contentRange)
+      throws IOException {
+    out.write(head(status, type, body.length, contentRange));
+    if (!method.equals("HEAD")) {
+      out.write(body);
+    }
+    out.flush();
+  }
+
+  private static byte[] head(int status, String type, long length, String contentRange) {
+    StringBuilder b = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
+    b.append("Content-Type: ").append(type).append("\r\n");
+    b.append("Content-Length: ").append(length).append("\r\n");
+    if (contentRange != null) {
+      b.append("Content-Range: ").append(contentRange).append("\r\n");
+    }
+    b.append("\r\n");
+    return b.toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static String reason(int status) {
+    return switch (status) {
+      case 200 -> "OK";
+      case 206 -> "Partial Content";
+      case 403 -> "Forbidden";
+      case 404 -> "Not Found";
+      case 416 -> "Range Not Satisfiable";
+      case 500 -> "Internal Server Error";
+      default -> "Status";
+    };
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream(128);
+    int c;
+    while ((c = in.read()) >= 0) {
+      if (c == '\n') {
+        String s = b.toString(StandardCharsets.ISO_8859_1);
+        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+      }
+      b.write(c);
+      if (b.size() > 65536) {
+        throw new IOException("header line too long");
+      }
+    }
+    return b.size() == 0 ? null : b.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      server.close();
+    } catch (IOException e) {
+      // closing
+    }
+    for (Socket s : new ArrayList<>(sockets)) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        // closing
+      }
+    }
+    acceptor.interrupt();
+  }
+}
