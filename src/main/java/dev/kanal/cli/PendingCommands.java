@@ -36,22 +36,6 @@ final class PendingCommands {
     }
   }
 
-  @Command(name = "channels", mixinStandardHelpOptions = true, description = "Live TV catalog: list, search, refresh and check channels.")
-  static final class Channels extends Pending {
-    @Override
-    String issue() {
-      return "planned with the live TV catalog, issue #5";
-    }
-  }
-
-  @Command(name = "epg", mixinStandardHelpOptions = true, description = "Programme guide (XMLTV): fetch and show what is on.")
-  static final class Epg extends Pending {
-    @Override
-    String issue() {
-      return "planned with the live TV catalog, issue #5";
-    }
-  }
-
   @Command(name = "discover", mixinStandardHelpOptions = true, description = "Find Kanal servers and HDHomeRun tuners on the LAN.")
   static final class Discover extends Pending {
     @Override

@@ -233,8 +233,21 @@ public final class ConfigLoader {
     }
   }
 
-  /** Sources may be written as plain URLs; objects get the default settings for keys they omit. */
+  /** Sources may be written as plain URLs; sources and groups get the default settings for keys they omit. */
   private static void normalizeSources(ObjectNode tree) {
+    JsonNode groups = tree.path("iptv").path("groups");
+    if (groups instanceof ArrayNode groupArray) {
+      for (int i = 0; i < groupArray.size(); i++) {
+        ObjectNode defaults = ConfigMapper.JSON.valueToTree(KanalConfig.GroupConfig.of(""));
+        if (groupArray.get(i) instanceof TextNode text) {
+          defaults.put("name", text.asText());
+          groupArray.set(i, defaults);
+        } else if (groupArray.get(i) instanceof ObjectNode object) {
+          merge(defaults, object);
+          groupArray.set(i, defaults);
+        }
+      }
+    }
     JsonNode sources = tree.path("iptv").path("sources");
     if (!sources.isArray()) {
       return;

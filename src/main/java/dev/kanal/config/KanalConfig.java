@@ -47,12 +47,52 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
     }
   }
 
-  /** The live TV catalog: playlist sources and how often to refresh them. */
-  public record IptvConfig(List<SourceConfig> sources, Duration refreshInterval) {
+  /**
+   * The live TV catalog.
+   *
+   * @param sources the playlists the catalog is built from
+   * @param refreshInterval how often sources are fetched again
+   * @param groups channel groups with rules, priority and numbering; empty: the playlists' group-title
+   */
+  public record IptvConfig(List<SourceConfig> sources, Duration refreshInterval, List<GroupConfig> groups) {
     public IptvConfig {
       sources = List.copyOf(sources);
+      groups = groups == null ? List.of() : List.copyOf(groups);
+    }
+
+    /** Sources and refresh interval, without configured groups. */
+    public IptvConfig(List<SourceConfig> sources, Duration refreshInterval) {
+      this(sources, refreshInterval, List.of());
     }
   }
+
+  /**
+   * A channel group: channels matching any {@code include} rule and no {@code exclude} rule.
+   * A rule is {@code field:value} with field {@code group} (group-title), {@code name} (a regular
+   * expression), {@code country}, {@code language} or {@code tvg-id}; values other than regexes match
+   * case-insensitively, with {@code *} as a wildcard.
+   *
+   * @param name the group's name as shown
+   * @param include rules that put a channel in the group (empty: none)
+   * @param exclude rules that keep a channel out even when an include rule matches
+   * @param priority groups with a higher priority come first
+   * @param startNumber the first channel number in the group (0: continue after the previous group);
+   *     a channel's own {@code tvg-chno} wins
+   */
+  public record GroupConfig(String name, List<String> include, List<String> exclude, int priority, int startNumber) {
+    public GroupConfig {
+      include = include == null ? List.of() : List.copyOf(include);
+      exclude = exclude == null ? List.of() : List.copyOf(exclude);
+    }
+
+    /** A group with default settings, for filling in keys a config object omits. */
+    public static GroupConfig of(String name) {
+      return new GroupConfig(name, List.of(), List.of(), 0, 0);
+    }
+  }
+
+  /** The fields a group rule may test, as written before the colon. */
+  public static final Set<String> GROUP_RULE_FIELDS = Set.of("group", "name", "country", "language", "tvg-id");
 
   /**
    * One playlist source.
@@ -90,7 +130,7 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
         new ServerConfig("127.0.0.1", 8080, Duration.ofSeconds(10)),
         new StorageConfig(defaultDataDir()),
         LibraryConfig.of(List.of()),
-        new IptvConfig(List.of(), Duration.ofHours(6)),
+        new IptvConfig(List.of(), Duration.ofHours(6), List.of()),
         new FfmpegConfig("", ""),
         new LogConfig("auto", "info"));
   }
@@ -132,6 +172,18 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
         problems.add(new ConfigProblem(key + ".throttle", "must not be negative"));
       }
     }
+    for (int i = 0; i < iptv.groups().size(); i++) {
+      GroupConfig group = iptv.groups().get(i);
+      String key = "iptv.groups[" + i + "]";
+      if (group.name() == null || group.name().isBlank()) {
+        problems.add(new ConfigProblem(key + ".name", "must not be empty"));
+      }
+      if (group.startNumber() < 0) {
+        problems.add(new ConfigProblem(key + ".startNumber", "must not be negative"));
+      }
+      validateRules(problems, key + ".include", group.include());
+      validateRules(problems, key + ".exclude", group.exclude());
+    }
     if (!LOG_FORMATS.contains(log.format().toLowerCase(Locale.ROOT))) {
       problems.add(new ConfigProblem("log.format", "must be one of auto, text, json; was '" + log.format() + "'"));
     }
@@ -140,6 +192,26 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
           "must be one of trace, debug, info, warn, error; was '" + log.level() + "'"));
     }
     return problems;
+  }
+
+  private static void validateRules(List<ConfigProblem> problems, String key, List<String> rules) {
+    for (int i = 0; i < rules.size(); i++) {
+      String rule = rules.get(i) == null ? "" : rules.get(i);
+      int colon = rule.indexOf(':');
+      String field = colon < 0 ? "" : rule.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+      if (!GROUP_RULE_FIELDS.contains(field)) {
+        problems.add(new ConfigProblem(key + "[" + i + "]",
+            "must be field:value with field one of country, group, language, name, tvg-id; was '" + rule + "'"));
+      } else if (rule.length() > 1024) {
+        problems.add(new ConfigProblem(key + "[" + i + "]", "must be at most 1024 characters"));
+      } else if (field.equals("name")) {
+        try {
+          java.util.regex.Pattern.compile(rule.substring(colon + 1).strip());
+        } catch (java.util.regex.PatternSyntaxException e) {
+          problems.add(new ConfigProblem(key + "[" + i + "]", "invalid regular expression: " + e.getDescription()));
+        }
+      }
+    }
   }
 
   private static void requirePositive(List<ConfigProblem> problems, String key, Duration value) {

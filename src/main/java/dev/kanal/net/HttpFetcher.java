@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -46,8 +47,21 @@ public final class HttpFetcher {
    * @param status the HTTP status code
    * @param contentType the Content-Type header, or empty
    * @param body the (gunzipped) body, limited to the requested size
+   * @param headers the response headers (ETag, Last-Modified, ...), names case-insensitive
    */
-  public record Response(URI uri, int status, String contentType, InputStream body) implements AutoCloseable {
+  public record Response(URI uri, int status, String contentType, InputStream body, HttpHeaders headers)
+      implements AutoCloseable {
+
+    /** A response without headers besides its content type. */
+    public Response(URI uri, int status, String contentType, InputStream body) {
+      this(uri, status, contentType, body, HttpHeaders.of(Map.of(), (a, b) -> true));
+    }
+
+    /** The first value of a response header, for conditional requests ({@code ETag}, {@code Last-Modified}). */
+    public java.util.Optional<String> header(String name) {
+      return headers.firstValue(name);
+    }
+
     @Override
     public void close() throws IOException {
       body.close();
@@ -85,11 +99,11 @@ public final class HttpFetcher {
     }
     InputStream body = response.body();
     boolean gzip = response.headers().firstValue("Content-Encoding").map(v -> v.equalsIgnoreCase("gzip")).orElse(false);
-    if (gzip) {
+    if (gzip && response.statusCode() != 304 && response.statusCode() != 204) {
       body = new GZIPInputStream(body, 64 * 1024);
     }
     return new Response(response.uri(), response.statusCode(),
-        response.headers().firstValue("Content-Type").orElse(""), new Capped(body, maxBytes, uri));
+        response.headers().firstValue("Content-Type").orElse(""), new Capped(body, maxBytes, uri), response.headers());
   }
 
   /** Header values from playlists may carry CR/LF; they must never split a request. */

@@ -65,7 +65,7 @@ class KanalCliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"channels", "epg", "discover"})
+  @ValueSource(strings = {"discover"})
   void pendingCommands_sayNotAvailableAndExit2(String command) {
     Run r = run(command, "list", "--json");
     assertThat(r.exit()).isEqualTo(2);

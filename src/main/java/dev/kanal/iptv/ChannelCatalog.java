@@ -1,0 +1,139 @@
+package dev.kanal.iptv;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The channel catalog: channels in group and number order, lookup, search and source health.
+ * Thread-safe: readers see an immutable snapshot; health updates replace it.
+ */
+public final class ChannelCatalog {
+
+  private volatile List<Channel> channels;
+  private volatile Map<String, Channel> byId;
+
+  private ChannelCatalog(List<Channel> channels) {
+    replace(channels);
+  }
+
+  /** A catalog of these channels, in this order. */
+  public static ChannelCatalog of(List<Channel> channels) {
+    return new ChannelCatalog(channels);
+  }
+
+  private void replace(List<Channel> list) {
+    List<Channel> copy = List.copyOf(list);
+    Map<String, Channel> index = copy.stream()
+        .collect(Collectors.toUnmodifiableMap(c -> c.id().toLowerCase(Locale.ROOT), Function.identity(), (a, b) -> a));
+    this.byId = index;
+    this.channels = copy;
+  }
+
+  /** Every channel, by group then number. */
+  public List<Channel> channels() {
+    return channels;
+  }
+
+  /** The groups in display order: configured groups by priority, then group-titles as they first appear. */
+  public List<String> groups() {
+    Set<String> out = new LinkedHashSet<>();
+    channels.forEach(c -> out.add(c.group()));
+    channels.forEach(c -> out.addAll(c.groups()));
+    return List.copyOf(out);
+  }
+
+  /** The group of this name as the catalog spells it, ignoring case and width; empty when there is none. */
+  public Optional<String> findGroup(String name) {
+    String wanted = SearchText.fold(name.strip());
+    return groups().stream().filter(g -> SearchText.fold(g).equals(wanted)).findFirst();
+  }
+
+  /** The channels of a group (any of their groups), in catalog order. */
+  public List<Channel> channels(String group) {
+    String wanted = SearchText.fold(group.strip());
+    return channels.stream().filter(c -> c.groups().stream().anyMatch(g -> SearchText.fold(g).equals(wanted))).toList();
+  }
+
+  /**
+   * Searches names (every name a channel is listed under) and ids: case-, width- and
+   * diacritic-insensitive; ranked exact, prefix, word prefix, substring (CJK), small typos.
+   *
+   * @param group only channels of this group, when present
+   */
+  public List<Channel> search(String query, Optional<String> group) {
+    List<Channel> scope = group.map(this::channels).orElse(channels);
+    return ChannelSearch.search(scope, query);
+  }
+
+  /** A channel by id (ignoring case), else by exact name (folded), else empty. */
+  public Optional<Channel> find(String idOrName) {
+    Objects.requireNonNull(idOrName, "idOrName");
+    Channel c = byId.get(idOrName.strip().toLowerCase(Locale.ROOT));
+    if (c != null) {
+      return Optional.of(c);
+    }
+    String wanted = SearchText.compact(SearchText.fold(idOrName));
+    if (wanted.isEmpty()) {
+      return Optional.empty();
+    }
+    return channels.stream()
+        .filter(ch -> ch.names().stream().anyMatch(n -> SearchText.compact(SearchText.fold(n)).equals(wanted)))
+        .findFirst();
+  }
+
+  /**
+   * What {@code kanal play} and the relay open: a channel by id or name (else the best search hit)
+   * and its best source (by priority, then health, skipping sources known to be dead).
+   */
+  public Optional<Resolved> resolve(String nameOrId) {
+    Optional<Channel> channel = find(nameOrId).or(() -> search(nameOrId, Optional.empty()).stream().findFirst());
+    return channel.flatMap(c -> c.bestSource().map(s -> new Resolved(c, s)));
+  }
+
+  /**
+   * A channel and the source to play.
+   *
+   * @param channel the channel
+   * @param source its best source: URL and the headers to send
+   */
+  public record Resolved(Channel channel, ChannelSource source) {}
+
+  /**
+   * Records a health check of a stream URL on every channel that has it, and re-orders those
+   * channels' sources.
+   *
+   * @return how many sources had this URL
+   */
+  public synchronized int updateHealth(String url, SourceStatus status, Instant checkedAt, OptionalLong latencyMs) {
+    int updated = 0;
+    List<Channel> next = new ArrayList<>(channels.size());
+    for (Channel c : channels) {
+      boolean touched = false;
+      List<ChannelSource> sources = new ArrayList<>(c.sources().size());
+      for (ChannelSource s : c.sources()) {
+        if (s.url().equals(url)) {
+          sources.add(s.withHealth(status, checkedAt, latencyMs));
+          touched = true;
+          updated++;
+        } else {
+          sources.add(s);
+        }
+      }
+      next.add(touched ? c.withSources(sources) : c);
+    }
+    if (updated > 0) {
+      replace(next);
+    }
+    return updated;
+  }
+}
