@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kanal.config.Durations;
 import dev.kanal.config.KanalConfig;
+import dev.kanal.iptv.Channel;
+import dev.kanal.iptv.ChannelCatalog;
+import dev.kanal.iptv.ChannelSource;
 import dev.kanal.iptv.CheckOptions;
 import dev.kanal.iptv.CheckResult;
 import dev.kanal.iptv.CheckStatus;
@@ -13,19 +16,15 @@ import dev.kanal.iptv.CheckTarget;
 import dev.kanal.iptv.HealthChecker;
 import dev.kanal.iptv.HealthHistory;
 import dev.kanal.media.FfmpegLocator;
-import dev.kanal.playlist.IptvPlaylist;
-import dev.kanal.playlist.ParseOptions;
-import dev.kanal.playlist.Playlist;
-import dev.kanal.playlist.PlaylistParseException;
 import dev.kanal.store.Database;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,9 +33,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kanal channels check}: checks every stream of the configured playlists (or those given with
- * {@code --playlist}) and prints a summary table, or the JSON of docs/API.md; results go to the
- * check history in the data folder.
+ * {@code kanal channels check}: checks every source of the catalog (built from the configured
+ * playlists or those given with {@code --playlist}, like {@code channels list}) and prints a summary
+ * table, or the JSON of docs/API.md; results go to the check history in the data folder, where
+ * {@code channels list|search}, {@code play} and {@code record} read each source's last status.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
     description = {"Check whether channels' streams work: HTTP with each channel's headers (for HLS: the playlist and "
@@ -78,7 +78,12 @@ public final class ChannelsCheckCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CheckOptions options = options();
     KanalConfig config = configOptions.load(System.getenv());
-    List<CheckTarget> targets = targets(config);
+    if (config.iptv().sources().stream().noneMatch(KanalConfig.SourceConfig::enabled)) {
+      throw new CommandException("no playlists to check: give one with --playlist URL|FILE or set iptv.sources in the config",
+          KanalCli.EXIT_USAGE, null);
+    }
+    ChannelCatalog catalog = ChannelsCommand.load(spec, configOptions);
+    List<CheckTarget> targets = targets(catalog);
     if (probe) {
       DataDir.prepare(config.storage().dataDir());
       options = options.withFfprobe(FfmpegLocator.locate(config.ffmpeg(), config.storage().dataDir(), System.getenv("PATH")).ffprobe());
@@ -135,30 +140,18 @@ public final class ChannelsCheckCommand implements Callable<Integer> {
     }
   }
 
-  /** One target per playlist entry; a playlist that is itself an HLS stream is one target. */
-  private List<CheckTarget> targets(KanalConfig config) throws CommandException {
-    List<KanalConfig.SourceConfig> sources = config.iptv().sources().stream().filter(KanalConfig.SourceConfig::enabled).toList();
-    if (sources.isEmpty()) {
-      throw new CommandException("no playlists to check: give one with --playlist URL|FILE or set iptv.sources in the config",
-          KanalCli.EXIT_USAGE, null);
-    }
+  /**
+   * One target per distinct stream URL of the catalog (built by {@code iptv.CatalogService} from the
+   * config's sources or {@code --playlist}, as {@code channels list} sees it), with the source's headers.
+   */
+  private List<CheckTarget> targets(ChannelCatalog catalog) {
     List<CheckTarget> targets = new ArrayList<>();
-    for (KanalConfig.SourceConfig source : sources) {
-      Playlist playlist;
-      try {
-        playlist = PlaylistSource.read(source.url(), source.headers(), ParseOptions.DEFAULTS, System.in);
-      } catch (PlaylistParseException e) {
-        throw new CommandException(source.url() + ": " + e.getMessage(), 1, e);
-      } catch (CommandException e) {
-        throw new CommandException(e.getMessage(), 1, e);
-      }
-      if (playlist instanceof IptvPlaylist iptv) {
-        for (IptvPlaylist.Entry e : iptv.entries()) {
-          Map<String, String> headers = new LinkedHashMap<>(e.headers());
-          targets.add(new CheckTarget(e.attribute("tvg-id").orElse(""), e.name(), e.resolvedUrl(), headers));
+    Set<String> seen = new HashSet<>();
+    for (Channel c : catalog.channels()) {
+      for (ChannelSource s : c.sources()) {
+        if (seen.add(s.url())) {
+          targets.add(new CheckTarget(c.id(), c.name(), s.url(), s.headers()));
         }
-      } else {
-        targets.add(new CheckTarget("", source.url(), source.url(), source.headers()));
       }
     }
     return targets;

@@ -8,8 +8,12 @@ import dev.kanal.iptv.CatalogService;
 import dev.kanal.iptv.Channel;
 import dev.kanal.iptv.ChannelCatalog;
 import dev.kanal.iptv.ChannelJson;
-import dev.kanal.iptv.SourceStatus;
+import dev.kanal.iptv.CheckStatus;
+import dev.kanal.iptv.HealthHistory;
+import dev.kanal.store.Database;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,13 +75,35 @@ final class ChannelsCommand implements Runnable {
     return load.catalog();
   }
 
-  /** Loads the catalog (cached copies younger than iptv.refreshInterval are used as they are). */
+  /**
+   * Loads the catalog (cached copies younger than iptv.refreshInterval are used as they are) with each
+   * source's last known health from the check history, so sources are ordered by health.
+   */
   static ChannelCatalog load(CommandSpec spec, ConfigOptions options) throws Exception {
     Setup setup = setup(options);
+    ChannelCatalog catalog;
     try {
-      return check(spec, setup.service().load());
+      catalog = check(spec, setup.service().load());
     } catch (IllegalArgumentException e) {
       throw new CommandException(e.getMessage(), KanalCli.EXIT_USAGE, e);
+    }
+    applyHealth(setup.config(), catalog, spec.commandLine().getErr());
+    return catalog;
+  }
+
+  /**
+   * Gives each source its newest check from {@code iptv_checks} in {@code dataDir/kanal.db}; without
+   * a database nothing was ever checked (none is created). An unreadable history costs a warning.
+   */
+  static void applyHealth(KanalConfig config, ChannelCatalog catalog, PrintWriter err) {
+    Path file = config.storage().dataDir().resolve(LibrarySetup.DATABASE);
+    if (!Files.isRegularFile(file)) {
+      return;
+    }
+    try (Database db = Database.open(file)) {
+      catalog.updateHealth(HealthHistory.open(db).latest(catalog.urls()));
+    } catch (Exception e) {
+      err.println("kanal: warning: the check history could not be read: " + e.getMessage());
     }
   }
 
@@ -102,7 +128,7 @@ final class ChannelsCommand implements Runnable {
     }
     for (Channel c : channels) {
       out.println(String.format("%6s  %s  [%s]  %s  %d source%s  %s", c.number().orElse("-"), c.name(), c.group(), c.id(),
-          c.sources().size(), c.sources().size() == 1 ? "" : "s", c.status().wireName()));
+          c.sources().size(), c.sources().size() == 1 ? "" : "s", c.status().text()));
     }
   }
 
@@ -131,7 +157,7 @@ final class ChannelsCommand implements Runnable {
       Optional<String> g = group(catalog, group);
       List<Channel> channels = g.map(catalog::channels).orElse(catalog.channels());
       if (alive) {
-        channels = channels.stream().filter(c -> c.status() == SourceStatus.ALIVE).toList();
+        channels = channels.stream().filter(c -> c.status() == CheckStatus.ALIVE).toList();
       }
       print(Output.of(spec), channels, json);
       return 0;

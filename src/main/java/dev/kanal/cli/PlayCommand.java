@@ -17,21 +17,26 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code kanal play}: opens a stream in mpv or VLC with the headers it needs. */
+/** {@code kanal play}: opens a stream URL or a catalog channel in mpv or VLC with the headers it needs. */
 @Command(name = "play", mixinStandardHelpOptions = true,
     description = {"Play a channel or an HLS URL in mpv or VLC with the headers it needs.",
-        "Exit code: the player's, 1 when no player is installed, 2 bad usage."})
+        "Exit code: the player's, 1 when no player is installed or the channel is unknown, 2 bad usage."})
 final class PlayCommand implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "URL|CHANNEL", description = "An http(s) URL of an HLS playlist.")
+  @Mixin
+  CatalogOptions catalogOptions = new CatalogOptions();
+
+  @Parameters(index = "0", paramLabel = "URL|CHANNEL",
+      description = "An http(s) URL of an HLS playlist, or a channel name or id of the catalog (--playlist or iptv.sources).")
   String input;
 
   @Option(names = "--player", paramLabel = "mpv|vlc|auto", defaultValue = "auto",
@@ -56,8 +61,10 @@ final class PlayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    URI url = StreamInput.url(input);
-    Map<String, String> allHeaders = StreamInput.headers(headers, userAgent, referer);
+    StreamInput.Stream stream = StreamInput.resolve(input, StreamInput.headers(headers, userAgent, referer), spec,
+        catalogOptions);
+    URI url = stream.url();
+    Map<String, String> allHeaders = stream.headers();
     Optional<Player> wanted = switch (player.toLowerCase(Locale.ROOT)) {
       case "auto" -> Optional.empty();
       case "mpv" -> Optional.of(Player.MPV);
@@ -82,14 +89,14 @@ final class PlayCommand implements Callable<Integer> {
       throw new CommandException(Players.installHint());
     }
     String playUrl = url.toString();
-    Optional<String> title = Optional.empty();
+    Optional<String> title = stream.channel().map(c -> c.channel().name());
     if (quality != null) {
       RecordOptions.Builder b = RecordOptions.builder().quality(quality);
       allHeaders.forEach(b::header);
       try {
         HlsRecorder.Resolved resolved = HlsRecorder.create(b.build(), new SimpleMeterRegistry()).resolve(url);
         playUrl = resolved.url().toString();
-        title = Optional.of(resolved.quality());
+        title = Optional.of(title.map(t -> t + " (" + resolved.quality() + ")").orElse(resolved.quality()));
       } catch (HlsException e) {
         throw new CommandException(e.getMessage(), 1, e);
       }

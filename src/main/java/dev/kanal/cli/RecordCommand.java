@@ -35,6 +35,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,7 +45,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "record", mixinStandardHelpOptions = true,
     description = {"Record an HLS stream to TS/MP4/MKV, to stdout, or restream it.",
         "Segments download concurrently; AES-128 is decrypted; live streams are followed until Ctrl-C,",
-        "--duration or their end. Exit code: 0 recorded (gaps are listed), 1 failed, 2 bad usage."})
+        "--duration or their end. Exit code: 0 recorded (gaps are listed), 1 failed or unknown channel, 2 bad usage."})
 final class RecordCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,7 +53,11 @@ final class RecordCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "URL|CHANNEL", description = "An http(s) URL of an HLS playlist.")
+  @Mixin
+  CatalogOptions catalogOptions = new CatalogOptions();
+
+  @Parameters(index = "0", paramLabel = "URL|CHANNEL",
+      description = "An http(s) URL of an HLS playlist, or a channel name or id of the catalog (--playlist or iptv.sources).")
   String input;
 
   @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE|-|rtmp://...",
@@ -120,8 +125,10 @@ final class RecordCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    URI url = StreamInput.url(input);
-    Map<String, String> allHeaders = StreamInput.headers(headers, userAgent, referer);
+    StreamInput.Stream stream = StreamInput.resolve(input, StreamInput.headers(headers, userAgent, referer), spec,
+        catalogOptions);
+    URI url = stream.url();
+    Map<String, String> allHeaders = stream.headers();
     RecordOptions options = options(allHeaders);
     RecordTarget target = target();
     boolean toStdout = output.equals("-");

@@ -51,14 +51,14 @@ public record Channel(String id, String name, List<String> names, String logo, L
   }
 
   /** The best status of any source: what the channel's {@code status} field shows. */
-  public SourceStatus status() {
-    return sources.stream().map(ChannelSource::status).min(Comparator.comparingInt(SourceStatus::rank))
-        .orElse(SourceStatus.UNKNOWN);
+  public CheckStatus status() {
+    return sources.stream().map(ChannelSource::status).min(Comparator.comparingInt(CheckStatus::rank))
+        .orElse(CheckStatus.UNKNOWN);
   }
 
   /** The source to play: the first (by priority then health) that is not known to be dead. */
   public Optional<ChannelSource> bestSource() {
-    return sources.stream().filter(s -> s.status() == SourceStatus.ALIVE || s.status() == SourceStatus.UNKNOWN)
+    return sources.stream().filter(s -> s.status() == CheckStatus.ALIVE || s.status() == CheckStatus.UNKNOWN)
         .findFirst().or(() -> sources.stream().findFirst());
   }
 

@@ -2,6 +2,8 @@ package dev.kanal.iptv;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -108,21 +110,53 @@ public final class ChannelCatalog {
    */
   public record Resolved(Channel channel, ChannelSource source) {}
 
+  /** Every distinct stream URL of the catalog, in catalog order (what {@code channels check} checks). */
+  public List<String> urls() {
+    Set<String> out = new LinkedHashSet<>();
+    channels.forEach(c -> c.sources().forEach(s -> out.add(s.url())));
+    return List.copyOf(out);
+  }
+
   /**
    * Records a health check of a stream URL on every channel that has it, and re-orders those
    * channels' sources.
    *
    * @return how many sources had this URL
    */
-  public synchronized int updateHealth(String url, SourceStatus status, Instant checkedAt, OptionalLong latencyMs) {
+  public int updateHealth(String url, CheckStatus status, Instant checkedAt, OptionalLong latencyMs) {
+    return updateHealth(Map.of(url, new Health(status, checkedAt, latencyMs)));
+  }
+
+  /**
+   * Records health checks (the newest per URL wins), in one pass over the catalog: each source whose
+   * URL was checked takes its status, time and latency, and those channels' sources are re-ordered.
+   *
+   * @return how many sources were updated
+   */
+  public int updateHealth(Collection<CheckResult> results) {
+    Map<String, Health> byUrl = new HashMap<>();
+    for (CheckResult r : results) {
+      Health h = new Health(r.status(), r.checkedAt(), OptionalLong.of(r.latencyMs()));
+      byUrl.merge(r.url(), h, (a, b) -> b.checkedAt().isBefore(a.checkedAt()) ? a : b);
+    }
+    return updateHealth(byUrl);
+  }
+
+  private record Health(CheckStatus status, Instant checkedAt, OptionalLong latencyMs) {}
+
+  private synchronized int updateHealth(Map<String, Health> byUrl) {
+    if (byUrl.isEmpty()) {
+      return 0;
+    }
     int updated = 0;
     List<Channel> next = new ArrayList<>(channels.size());
     for (Channel c : channels) {
       boolean touched = false;
       List<ChannelSource> sources = new ArrayList<>(c.sources().size());
       for (ChannelSource s : c.sources()) {
-        if (s.url().equals(url)) {
-          sources.add(s.withHealth(status, checkedAt, latencyMs));
+        Health h = byUrl.get(s.url());
+        if (h != null) {
+          sources.add(s.withHealth(h.status(), h.checkedAt(), h.latencyMs()));
           touched = true;
           updated++;
         } else {

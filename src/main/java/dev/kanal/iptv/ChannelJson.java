@@ -24,14 +24,14 @@ public final class ChannelJson {
     out.put("logo", emptyToNull(c.logo()));
     out.put("country", emptyToNull(c.country()));
     out.put("language", emptyToNull(c.language()));
-    out.put("status", c.status().wireName());
+    out.put("status", c.status().text());
     List<Object> sources = new ArrayList<>(c.sources().size());
     for (ChannelSource s : c.sources()) {
       Map<String, Object> source = new LinkedHashMap<>();
       source.put("url", s.url());
       source.put("headers", new LinkedHashMap<>(s.headers()));
       source.put("priority", s.priority());
-      source.put("status", s.status().wireName());
+      source.put("status", s.status().text());
       source.put("checkedAt", s.checkedAt().map(Object::toString).orElse(null));
       sources.add(source);
     }

@@ -19,7 +19,7 @@ import java.util.OptionalLong;
  * @param latencyMs the last health check's latency in milliseconds, empty before the first
  */
 public record ChannelSource(String url, Map<String, String> headers, String origin, int priority,
-    SourceStatus status, Optional<Instant> checkedAt, OptionalLong latencyMs) {
+    CheckStatus status, Optional<Instant> checkedAt, OptionalLong latencyMs) {
 
   /** Checks for nulls and copies the headers. */
   public ChannelSource {
@@ -33,11 +33,11 @@ public record ChannelSource(String url, Map<String, String> headers, String orig
 
   /** A source that has not been checked yet. */
   public static ChannelSource unchecked(String url, Map<String, String> headers, String origin, int priority) {
-    return new ChannelSource(url, headers, origin, priority, SourceStatus.UNKNOWN, Optional.empty(), OptionalLong.empty());
+    return new ChannelSource(url, headers, origin, priority, CheckStatus.UNKNOWN, Optional.empty(), OptionalLong.empty());
   }
 
   /** This source with the result of a health check. */
-  public ChannelSource withHealth(SourceStatus newStatus, Instant at, OptionalLong latency) {
+  public ChannelSource withHealth(CheckStatus newStatus, Instant at, OptionalLong latency) {
     return new ChannelSource(url, headers, origin, priority, newStatus, Optional.of(at), latency);
   }
 }

@@ -83,39 +83,46 @@ public final class HealthHistory {
 
   /** The newest check of this URL, if it was ever checked. */
   public Optional<CheckResult> latest(String url) throws SQLException {
+    List<CheckResult> found = latest(List.of(url));
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  /**
+   * The newest check of each of these URLs that was ever checked, in the order of the URLs: one
+   * indexed lookup per URL on one connection (a catalog's health costs milliseconds, not a scan of the history).
+   */
+  public List<CheckResult> latest(List<String> urls) throws SQLException {
     return db.read(c -> {
+      List<CheckResult> found = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT channel_id, name, status, http_status, latency_ms, detail, "
           + "variants, max_width, max_height, max_bandwidth, checked_at FROM iptv_checks WHERE url = ? "
           + "ORDER BY checked_at DESC, id DESC LIMIT 1")) {
-        ps.setString(1, url);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            return Optional.empty();
+        for (String url : urls) {
+          ps.setString(1, url);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+              found.add(row(url, rs));
+            }
           }
-          int http = rs.getInt(4);
-          OptionalInt httpStatus = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(http);
-          int width = rs.getInt(8);
-          boolean noWidth = rs.wasNull();
-          int height = rs.getInt(9);
-          Optional<MasterPlaylist.Resolution> resolution = noWidth || rs.wasNull() || width <= 0 || height <= 0
-              ? Optional.empty() : Optional.of(new MasterPlaylist.Resolution(width, height));
-          long bandwidth = rs.getLong(10);
-          OptionalLong maxBandwidth = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(bandwidth);
-          return Optional.of(new CheckResult(rs.getString(1), rs.getString(2), url, CheckStatus.ofText(rs.getString(3)),
-              httpStatus, rs.getLong(5), rs.getString(6), rs.getInt(7), resolution, maxBandwidth,
-              Instant.ofEpochMilli(rs.getLong(11))));
         }
       }
+      return found;
     });
   }
 
-  /** The newest check of each of these URLs that was ever checked. */
-  public List<CheckResult> latest(List<String> urls) throws SQLException {
-    List<CheckResult> found = new ArrayList<>();
-    for (String url : urls) {
-      latest(url).ifPresent(found::add);
-    }
-    return found;
+  private static CheckResult row(String url, ResultSet rs) throws SQLException {
+    int http = rs.getInt(4);
+    OptionalInt httpStatus = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(http);
+    int width = rs.getInt(8);
+    boolean noWidth = rs.wasNull();
+    int height = rs.getInt(9);
+    Optional<MasterPlaylist.Resolution> resolution = noWidth || rs.wasNull() || width <= 0 || height <= 0
+        ? Optional.empty() : Optional.of(new MasterPlaylist.Resolution(width, height));
+    long bandwidth = rs.getLong(10);
+    OptionalLong maxBandwidth = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(bandwidth);
+    return new CheckResult(rs.getString(1), rs.getString(2), url, CheckStatus.ofText(rs.getString(3)),
+        httpStatus, rs.getLong(5), rs.getString(6), rs.getInt(7), resolution, maxBandwidth,
+        Instant.ofEpochMilli(rs.getLong(11)));
   }
 
   private static void setInt(PreparedStatement ps, int index, Integer value) throws SQLException {

@@ -74,16 +74,29 @@ final class StreamCheck {
     }
   }
 
-  /** What a check found out besides its status. */
+  /** What a check found out besides its status, and whom to tell when bytes arrive. */
   private static final class Findings {
+    final Runnable progress;
     int variants;
     Optional<MasterPlaylist.Resolution> maxResolution = Optional.empty();
     OptionalLong maxBandwidth = OptionalLong.empty();
     OptionalInt http = OptionalInt.empty();
+
+    Findings(Runnable progress) {
+      this.progress = progress;
+    }
   }
 
   /** Checks one target within {@code timeout}; never throws, a failure is a verdict. */
   CheckResult run(CheckTarget target, Duration timeout) {
+    return run(target, timeout, () -> {});
+  }
+
+  /**
+   * Checks one target within {@code timeout}, calling {@code progress} (on the checking thread)
+   * whenever a response starts or body bytes arrive, so a caller can tell a silent check from a busy one.
+   */
+  CheckResult run(CheckTarget target, Duration timeout, Runnable progress) {
     Instant checkedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     long start = System.nanoTime();
     Thread self = Thread.currentThread();
@@ -92,7 +105,7 @@ final class StreamCheck {
       expired.set(true);
       self.interrupt();
     }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-    Findings found = new Findings();
+    Findings found = new Findings(progress);
     CheckStatus status;
     String detail;
     OptionalInt http;
@@ -162,14 +175,14 @@ final class StreamCheck {
       if (looksLikePlaylist(head, first.contentType)) {
         Playlist playlist = parse(first, "playlist");
         String detail = checkPlaylist(playlist, first.uri, headers, deadline, found, 0);
-        probe(target, deadline);
+        probe(target, deadline, found.progress);
         return detail;
       }
       if (looksLikeHtml(head, first.contentType)) {
         throw new Verdict(CheckStatus.INVALID, OptionalInt.of(first.status), "an HTML page, not a stream");
       }
       if (looksLikeMedia(head, first.contentType)) {
-        probe(target, deadline);
+        probe(target, deadline, found.progress);
         return "stream started (" + (first.contentType.isEmpty() ? "no Content-Type" : first.contentType) + ")";
       }
       throw new Verdict(CheckStatus.INVALID, OptionalInt.of(first.status),
@@ -280,6 +293,34 @@ final class StreamCheck {
     }
   }
 
+  /** A body that reports every read that returns bytes (a slow drip is progress, silence is not). */
+  private static final class ProgressStream extends java.io.FilterInputStream {
+    private final Runnable progress;
+
+    ProgressStream(InputStream in, Runnable progress) {
+      super(in);
+      this.progress = progress;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        progress.run();
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      int n = super.read(buffer, offset, length);
+      if (n > 0) {
+        progress.run();
+      }
+      return n;
+    }
+  }
+
   /** GETs {@code uri}, following redirects itself (a loop is a verdict); non-2xx answers are verdicts. */
   private Fetched fetch(URI start, Map<String, String> headers, long deadline, Findings found, String what)
       throws Verdict, IOException, InterruptedException {
@@ -302,6 +343,7 @@ final class StreamCheck {
         }
       }
       HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      found.progress.run();
       int status = response.statusCode();
       found.http = OptionalInt.of(status);
       if (status >= 300 && status < 400 && status != 304) {
@@ -326,7 +368,7 @@ final class StreamCheck {
         throw new Verdict(CheckStatus.DEAD, found.http, what + "answered HTTP " + status);
       }
       return new Fetched(response.uri(), status, response.headers().firstValue("Content-Type").orElse("").strip(),
-          response.body());
+          new ProgressStream(response.body(), found.progress));
     }
     throw new Verdict(CheckStatus.DEAD, found.http, what + "more than " + MAX_REDIRECTS + " redirects");
   }
@@ -393,8 +435,11 @@ final class StreamCheck {
     return false;
   }
 
-  /** Runs ffprobe on the URL when one was configured; a failure is an {@code invalid} verdict. */
-  private void probe(CheckTarget target, long deadline) throws Verdict, IOException, InterruptedException {
+  /**
+   * Runs ffprobe on the URL when one was configured; a failure is an {@code invalid} verdict. While it
+   * runs, {@code progress} is called every 0.5 s (it is reading the stream, so the check is not idle).
+   */
+  private void probe(CheckTarget target, long deadline, Runnable progress) throws Verdict, IOException, InterruptedException {
     if (ffprobe.isEmpty()) {
       return;
     }
@@ -421,9 +466,14 @@ final class StreamCheck {
     try {
       process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-      long remaining = deadline - System.nanoTime();
-      if (remaining <= 0 || !process.waitFor(remaining, TimeUnit.NANOSECONDS)) {
-        throw new InterruptedException("ffprobe did not finish in time");
+      // A running ffprobe reads the stream: that is load, not silence, so it counts as progress.
+      long remaining;
+      while (!process.waitFor(Math.min(Math.max(0, remaining = deadline - System.nanoTime()), 500_000_000L),
+          TimeUnit.NANOSECONDS)) {
+        if (remaining <= 0) {
+          throw new InterruptedException("ffprobe did not finish in time");
+        }
+        progress.run();
       }
       String streams = Files.readString(out, StandardCharsets.UTF_8);
       if (process.exitValue() != 0) {

@@ -82,9 +82,19 @@ public final class FfmpegLocator {
     return Optional.empty();
   }
 
+  /**
+   * Where the bundled build is extracted: {@code dataDir/ffmpeg}, unless the JVM was started with
+   * {@code -Dorg.bytedeco.javacpp.cachedir}. JavaCPP fixes its cache folder at the first extraction
+   * for the life of the JVM, so one JVM extracts into one folder (the test suite sets the property).
+   */
+  static Path bundledCache(Path dataDir) {
+    String preset = System.getProperty("org.bytedeco.javacpp.cachedir");
+    return preset != null && !preset.isBlank() ? Path.of(preset) : dataDir.resolve("ffmpeg");
+  }
+
   /** Extracts the bundled executables (once; JavaCPP caches them) into {@code dataDir/ffmpeg}. */
   private static synchronized Ffmpeg bundled(Path dataDir) throws MediaToolException {
-    Path cache = dataDir.resolve("ffmpeg");
+    Path cache = bundledCache(dataDir);
     try {
       Files.createDirectories(cache);
       System.setProperty("org.bytedeco.javacpp.cachedir", cache.toString());

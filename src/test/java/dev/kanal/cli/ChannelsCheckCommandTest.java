@@ -100,6 +100,64 @@ class ChannelsCheckCommandTest {
   }
 
   @Test
+  void checkThenList_listShowsEachSourcesLastStatusOrdersByHealthAndAliveFilters() throws Exception {
+    Path file = dir.resolve("merged.m3u");
+    Files.writeString(file, """
+        #EXTM3U
+        #EXTINF:-1 tvg-id="Multi.uk",Multi
+        %s
+        #EXTINF:-1 tvg-id="Multi.uk",Multi
+        %s
+        #EXTINF:-1 tvg-id="Gone.fr",Gone
+        %s
+        #EXTINF:-1 tvg-id="Ref.de",Needs Referer
+        #EXTVLCOPT:http-referrer=%s
+        %s
+        """.formatted(upstream.url("status/404?m"), upstream.url("good/master.m3u8?m"), upstream.url("status/500?g"),
+        FakeIptvUpstream.REFERER, upstream.url("ref/master.m3u8?r")));
+    String data = dir.resolve("data").toString();
+    ObjectMapper json = new ObjectMapper();
+
+    // Before any check every source is unknown, in playlist order.
+    ChannelsCommandTest.Run before = ChannelsCommandTest.run("channels", "list", "--json", "--playlist", file.toString(), "--data", data);
+    assertThat(before.exit()).as(before.err()).isZero();
+    assertThat(json.readTree(before.out()).get(0).get("sources").get(0).get("status").asText()).isEqualTo("unknown");
+
+    // check runs over the catalog's sources (merged channel: both URLs) and records the results.
+    ChannelsCommandTest.Run check = ChannelsCommandTest.run("channels", "check", "--json", "--timeout", "2",
+        "--playlist", file.toString(), "--data", data);
+    assertThat(check.exit()).as(check.err()).isZero();
+    JsonNode checked = json.readTree(check.out());
+    assertThat(checked).hasSize(4);
+    assertThat(checked.get(0).get("channelId").asText()).isEqualTo("Multi.uk");
+
+    ChannelsCommandTest.Run list = ChannelsCommandTest.run("channels", "list", "--json", "--playlist", file.toString(), "--data", data);
+    assertThat(list.exit()).as(list.err()).isZero();
+    JsonNode channels = json.readTree(list.out());
+    JsonNode multi = channels.get(0);
+    assertThat(multi.get("id").asText()).isEqualTo("Multi.uk");
+    assertThat(multi.get("status").asText()).isEqualTo("alive");
+    // The alive source now comes first, the dead one after it; both carry when they were checked.
+    assertThat(multi.get("sources").get(0).get("url").asText()).isEqualTo(upstream.url("good/master.m3u8?m"));
+    assertThat(multi.get("sources").get(0).get("status").asText()).isEqualTo("alive");
+    assertThat(multi.get("sources").get(1).get("status").asText()).isEqualTo("dead");
+    assertThat(multi.get("sources").get(1).get("checkedAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+    assertThat(channels.get(1).get("status").asText()).isEqualTo("dead");
+    assertThat(channels.get(2).get("status").asText()).as("the Referer from #EXTVLCOPT was sent").isEqualTo("alive");
+
+    ChannelsCommandTest.Run alive = ChannelsCommandTest.run("channels", "list", "--alive", "--json", "--playlist", file.toString(),
+        "--data", data);
+    assertThat(alive.exit()).as(alive.err()).isZero();
+    List<String> ids = new java.util.ArrayList<>();
+    json.readTree(alive.out()).forEach(c -> ids.add(c.get("id").asText()));
+    assertThat(ids).containsExactly("Multi.uk", "Ref.de");
+
+    ChannelsCommandTest.Run search = ChannelsCommandTest.run("channels", "search", "gone", "--json", "--playlist", file.toString(),
+        "--data", data);
+    assertThat(json.readTree(search.out()).get(0).get("status").asText()).isEqualTo("dead");
+  }
+
+  @Test
   void check_text_printsSummaryTableAndOneLinePerSource() throws Exception {
     Run r = run("--playlist", playlist().toString(), "--data", dir.resolve("data").toString(), "--timeout", "2s");
     assertThat(r.exit()).as(r.err()).isZero();

@@ -45,10 +45,11 @@ class RecordPlayCommandTest {
   }
 
   @Test
-  void record_channelName_isUsageErrorSayingChannelsComeWithTheCatalog() {
-    KanalCliTest.Run r = KanalCliTest.run("record", "BBC One", "-o", out.resolve("x.ts").toString());
+  void record_channelNameWithoutPlaylists_isUsageErrorSayingWhereChannelsComeFrom() {
+    KanalCliTest.Run r = KanalCliTest.run("record", "BBC One", "-o", out.resolve("x.ts").toString(),
+        "--data", out.resolve("data").toString());
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).startsWith("kanal: 'BBC One' is not an http(s) URL; channel names come with the live TV catalog");
+    assertThat(r.err()).startsWith("kanal: 'BBC One' is not a URL, and there are no playlists to find a channel in");
     assertThat(r.err().lines()).hasSize(1);
   }
 
@@ -153,9 +154,16 @@ class RecordPlayCommandTest {
   }
 
   @Test
-  void play_channelName_isUsageError() {
-    KanalCliTest.Run r = KanalCliTest.run("play", "arte", "--dry-run");
+  void play_channelNameWithoutPlaylists_isUsageError() {
+    KanalCliTest.Run r = KanalCliTest.run("play", "arte", "--dry-run", "--data", out.resolve("data").toString());
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("channel names come with the live TV catalog (issue #5)");
+    assertThat(r.err()).contains("'arte' is not a URL").contains("--playlist");
+  }
+
+  @Test
+  void play_notHttpUrl_isUsageError() {
+    KanalCliTest.Run r = KanalCliTest.run("play", "rtmp://live.example/app/key", "--dry-run");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).startsWith("kanal: 'rtmp://live.example/app/key' is not an http(s) URL");
   }
 }

@@ -256,13 +256,13 @@ class CatalogRefreshTest {
         http://127.0.0.1/two.m3u8
         """;
     ChannelCatalog catalog = service(upstream.url("/list.m3u")).load().catalog();
-    assertThat(catalog.find("Alpha.fr").orElseThrow().status()).isEqualTo(SourceStatus.UNKNOWN);
+    assertThat(catalog.find("Alpha.fr").orElseThrow().status()).isEqualTo(CheckStatus.UNKNOWN);
     java.time.Instant at = java.time.Instant.parse("2026-01-01T00:00:00Z");
-    assertThat(catalog.updateHealth("http://127.0.0.1/one.m3u8", SourceStatus.DEAD, at, java.util.OptionalLong.of(5))).isEqualTo(1);
-    catalog.updateHealth("http://127.0.0.1/two.m3u8", SourceStatus.ALIVE, at, java.util.OptionalLong.of(7));
+    assertThat(catalog.updateHealth("http://127.0.0.1/one.m3u8", CheckStatus.DEAD, at, java.util.OptionalLong.of(5))).isEqualTo(1);
+    catalog.updateHealth("http://127.0.0.1/two.m3u8", CheckStatus.ALIVE, at, java.util.OptionalLong.of(7));
     Channel alpha = catalog.find("Alpha.fr").orElseThrow();
     assertThat(alpha.sources()).extracting(ChannelSource::url).containsExactly("http://127.0.0.1/two.m3u8", "http://127.0.0.1/one.m3u8");
-    assertThat(alpha.status()).isEqualTo(SourceStatus.ALIVE);
+    assertThat(alpha.status()).isEqualTo(CheckStatus.ALIVE);
     assertThat(ChannelJson.channel(alpha).get("status")).isEqualTo("alive");
     assertThat(catalog.resolve("alpha").orElseThrow().source().url()).isEqualTo("http://127.0.0.1/two.m3u8");
   }

@@ -12,7 +12,9 @@ import java.util.Map;
  * The checker benchmark ({@code bench/check-1000.sh}): N channels on a loopback upstream, every
  * tenth (by default) hanging (accepts, never answers), the others good HLS (multivariant playlist,
  * media playlist, first segment: three requests each). Prints the time, checks/s, counts per status
- * and the floor set by the hangs: hangs x timeout / concurrency.
+ * and the floor the hangs would set if each held its slot for the whole timeout: hangs x timeout /
+ * concurrency. A run is correct when every verdict is right and every hang timed out within
+ * [timeout - 50 ms, timeout + 2 s].
  * Usage: {@code CheckBenchMain [CHANNELS=1000] [HANG_PERCENT=10] [CONCURRENCY=32] [TIMEOUT=10s]}
  */
 public final class CheckBenchMain {
@@ -38,7 +40,7 @@ public final class CheckBenchMain {
       counts.append(' ').append(s.text()).append('=').append(o.counts()[s.ordinal()]);
     }
     System.out.printf(Locale.ROOT, "checked %d channels (%d hanging) with concurrency %d, timeout %s in %.2f s: "
-            + "%.1f checks/s;%s; floor from the hangs alone %.2f s; classification %s%n",
+            + "%.1f checks/s;%s; floor if hangs held their slots %.2f s; classification %s%n",
         o.channels(), o.hangs(), concurrency, Durations.format(timeout), o.elapsed().toMillis() / 1000.0,
         o.checksPerSecond(), counts, floor, o.correct() ? "correct" : "WRONG");
     System.exit(o.correct() ? 0 : 1);
@@ -64,6 +66,11 @@ public final class CheckBenchMain {
         CheckStatus expected = r.channelId().startsWith("hang.") ? CheckStatus.TIMEOUT : CheckStatus.ALIVE;
         if (r.status() != expected) {
           System.err.println("misclassified: " + r);
+          correct = false;
+        } else if (expected == CheckStatus.TIMEOUT
+            && (r.latencyMs() < timeout.toMillis() - 50 || r.latencyMs() > timeout.toMillis() + 2000)) {
+          // A hang must be cut at its own deadline, not earlier and not much later.
+          System.err.println("timed out at the wrong time: " + r);
           correct = false;
         }
       }

@@ -146,6 +146,39 @@ class HealthCheckerTest {
   }
 
   @Test
+  void checkAll_silentChecks_giveTheirSlotBackAndStillTimeOutAtTheirOwnDeadline() throws Exception {
+    // One slot, three hangs and a drip: without parking they would need 4 x 2 s one after another.
+    try (HealthChecker one = HealthChecker.create(CheckOptions.DEFAULTS.withTimeout(TIMEOUT).withConcurrency(1),
+        Duration.ofMillis(300))) {
+      List<CheckTarget> targets = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        targets.add(new CheckTarget("h" + i, "Hang " + i, upstream.url("hang/hang.m3u8?p" + i), Map.of()));
+      }
+      targets.add(new CheckTarget("drip", "Drip", upstream.url("drip/drip.m3u8?p"), Map.of()));
+      targets.add(new CheckTarget("good", "Good", upstream.url("good/master.m3u8?p"), Map.of()));
+      long start = System.nanoTime();
+      List<CheckResult> results = one.checkAll(targets, null);
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      for (CheckResult r : results.subList(0, 3)) {
+        assertThat(r.status()).as(r.toString()).isEqualTo(CheckStatus.TIMEOUT);
+        assertThat(r.latencyMs()).as(r.toString()).isBetween(TIMEOUT.toMillis() - 50, TIMEOUT.toMillis() + 700);
+      }
+      // The drip receives a byte every 250 ms: never silent for 300 ms, so it keeps the slot to its deadline.
+      assertThat(results.get(3).status()).as(results.get(3).toString()).isEqualTo(CheckStatus.TIMEOUT);
+      assertThat(results.get(3).latencyMs()).isBetween(TIMEOUT.toMillis() - 50, TIMEOUT.toMillis() + 700);
+      assertThat(results.get(4).status()).as(results.get(4).toString()).isEqualTo(CheckStatus.ALIVE);
+      // Hangs park after 0.3 s each (0.9 s), then the drip holds the slot 2 s, then the good one.
+      assertThat(ms).isLessThan(3 * 300 + TIMEOUT.toMillis() + 1500);
+    }
+  }
+
+  @Test
+  void parkedLimit_isFourTimesTheConcurrency() {
+    assertThat(HealthChecker.parkedLimit(32)).isEqualTo(128);
+    assertThat(HealthChecker.parkedLimit(1)).isEqualTo(4);
+  }
+
+  @Test
   void checkAll_totalDeadline_leavesTheRestUnknown() throws Exception {
     try (HealthChecker one = HealthChecker.create(CheckOptions.DEFAULTS.withTimeout(TIMEOUT).withConcurrency(1)
         .withTotalDeadline(Duration.ofMillis(1500)))) {

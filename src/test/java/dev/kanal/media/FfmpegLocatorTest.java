@@ -54,7 +54,7 @@ class FfmpegLocatorTest {
   void locate_withoutPath_extractsTheBundledBuildIntoTheDataDir() throws Exception {
     Ffmpeg bundled = FfmpegLocator.locate(new FfmpegConfig("", ""), dir, "");
     assertThat(bundled.source()).isEqualTo("bundled");
-    assertThat(bundled.ffmpeg()).startsWith(dir.resolve("ffmpeg"));
+    assertThat(bundled.ffmpeg()).startsWith(FfmpegLocator.bundledCache(dir));
     assertThat(FfmpegLocator.version(bundled.ffmpeg())).startsWith("ffmpeg version");
     assertThat(FfmpegLocator.version(bundled.ffprobe())).startsWith("ffprobe version");
   }
