@@ -1,5 +1,6 @@
 package dev.kanal.hls;
 
+import dev.kanal.net.HostThrottle;
 import dev.kanal.net.HttpFetcher;
 import dev.kanal.playlist.HlsByteRange;
 import io.micrometer.core.instrument.Counter;
@@ -73,7 +74,7 @@ final class HlsHttp implements AutoCloseable {
   private final RecordOptions options;
   private final HttpClient client;
   private final ExecutorService executor;
-  private final Throttle throttle;
+  private final HostThrottle throttle;
   private final Backoff backoff;
   private final MeterRegistry registry;
   private final Map<String, String> headers;
@@ -88,7 +89,7 @@ final class HlsHttp implements AutoCloseable {
         .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
         .executor(executor)
         .build();
-    this.throttle = new Throttle(options.throttle());
+    this.throttle = new HostThrottle(options.throttle());
     this.backoff = new Backoff(options.backoff(), random);
     Map<String, String> all = new LinkedHashMap<>();
     all.put("User-Agent", HttpFetcher.DEFAULT_USER_AGENT);

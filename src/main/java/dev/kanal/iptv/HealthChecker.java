@@ -1,5 +1,6 @@
 package dev.kanal.iptv;
 
+import dev.kanal.net.HostThrottle;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -43,7 +44,7 @@ public final class HealthChecker implements AutoCloseable {
   private final HttpClient client;
   private final ScheduledExecutorService alarms;
   private final StreamCheck check;
-  private final CheckThrottle throttle;
+  private final HostThrottle throttle;
   private final Duration idleBeforeParking;
 
   /** How long a check may receive nothing before it gives its slot back (see {@link Lease}). */
@@ -62,7 +63,7 @@ public final class HealthChecker implements AutoCloseable {
         .build();
     this.alarms = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("kanal-check-alarm").daemon().factory());
     this.check = new StreamCheck(client, alarms, options.ffprobe());
-    this.throttle = new CheckThrottle(options.hostInterval());
+    this.throttle = new HostThrottle(options.hostInterval());
   }
 
   /** A checker with these options. */

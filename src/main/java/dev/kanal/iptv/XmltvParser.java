@@ -1,7 +1,7 @@
 package dev.kanal.iptv;
 
+import dev.kanal.net.CappedInputStream;
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -69,7 +69,7 @@ public final class XmltvParser {
    * @throws XmltvException when the guide is malformed, too large, or declares entities
    */
   public Stats parse(InputStream in, String source, Epg.Builder into) throws IOException, XmltvException {
-    InputStream xml = new Capped(decompress(in), maxBytes, source);
+    InputStream xml = new CappedInputStream(decompress(in), maxBytes, source + ": the guide");
     XMLStreamReader r;
     try {
       r = factory().createXMLStreamReader(xml);
@@ -363,41 +363,4 @@ public final class XmltvParser {
     return m.replaceAll("\\s*\\R\\s*", " ").strip();
   }
 
-  /** Fails once more than {@code max} bytes have been read. */
-  private static final class Capped extends FilterInputStream {
-    private final long max;
-    private final String source;
-    private long count;
-
-    Capped(InputStream in, long max, String source) {
-      super(in);
-      this.max = max;
-      this.source = source;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        add(1);
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        add(n);
-      }
-      return n;
-    }
-
-    private void add(int n) throws IOException {
-      count += n;
-      if (count > max) {
-        throw new IOException(source + ": the guide is larger than the limit of " + max + " bytes");
-      }
-    }
-  }
 }

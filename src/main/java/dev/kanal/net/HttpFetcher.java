@@ -1,6 +1,5 @@
 package dev.kanal.net;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -103,7 +102,7 @@ public final class HttpFetcher {
       body = new GZIPInputStream(body, 64 * 1024);
     }
     return new Response(response.uri(), response.statusCode(),
-        response.headers().firstValue("Content-Type").orElse(""), new Capped(body, maxBytes, uri), response.headers());
+        response.headers().firstValue("Content-Type").orElse(""), new CappedInputStream(body, maxBytes, "response from " + uri), response.headers());
   }
 
   /** Header values from playlists may carry CR/LF; they must never split a request. */
@@ -111,41 +110,4 @@ public final class HttpFetcher {
     return value.replaceAll("[\\r\\n\\x00]", " ").strip();
   }
 
-  /** Fails once more than {@code max} bytes have been read, so a hostile server cannot fill memory. */
-  private static final class Capped extends FilterInputStream {
-    private final long max;
-    private final URI uri;
-    private long count;
-
-    Capped(InputStream in, long max, URI uri) {
-      super(in);
-      this.max = max;
-      this.uri = uri;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        add(1);
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        add(n);
-      }
-      return n;
-    }
-
-    private void add(int n) throws IOException {
-      count += n;
-      if (count > max) {
-        throw new IOException("response from " + uri + " is larger than the limit of " + max + " bytes");
-      }
-    }
-  }
 }

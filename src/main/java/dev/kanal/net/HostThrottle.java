@@ -1,21 +1,26 @@
-package dev.kanal.hls;
+package dev.kanal.net;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
-/** A minimum interval between the starts of two requests to one host ({@code --throttle}). */
-final class Throttle {
+/**
+ * A minimum interval between the starts of two requests to one host ({@code --throttle} of
+ * {@code kanal record}, the health checker's host interval). Thread-safe; callers block in
+ * {@link #await} until their slot, so use it from virtual threads.
+ */
+public final class HostThrottle {
 
   private final long intervalNanos;
   private final ConcurrentHashMap<String, long[]> nextSlot = new ConcurrentHashMap<>();
 
-  Throttle(Duration interval) {
+  /** A throttle with this interval; zero or negative never waits. */
+  public HostThrottle(Duration interval) {
     this.intervalNanos = interval.toNanos();
   }
 
-  /** Blocks until a request to this host may start. */
-  void await(String host) throws InterruptedException {
+  /** Blocks until a request to this host may start, and books the slot after it. */
+  public void await(String host) throws InterruptedException {
     if (intervalNanos <= 0) {
       return;
     }
