@@ -1,13 +1,16 @@
 package dev.kanal.cli;
 
 import dev.kanal.config.KanalConfig;
+import dev.kanal.iptv.LiveTv;
 import dev.kanal.library.LibraryWatcher;
 import dev.kanal.server.KanalServer;
+import dev.kanal.server.LiveSetup;
 import dev.kanal.server.VideoLibrary;
 import dev.kanal.store.StoreException;
 import dev.kanal.server.Metrics;
 import dev.kanal.server.ServerStartException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -26,13 +29,15 @@ final class Application implements AutoCloseable {
   private final Metrics metrics;
   private final LibrarySetup.Parts library;
   private final LibraryWatcher watcher;
+  private final LiveTv live;
   private final KanalServer server;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private Application(Metrics metrics, LibrarySetup.Parts library, LibraryWatcher watcher, KanalServer server) {
+  private Application(Metrics metrics, LibrarySetup.Parts library, LibraryWatcher watcher, LiveTv live, KanalServer server) {
     this.metrics = metrics;
     this.library = library;
     this.watcher = watcher;
+    this.live = live;
     this.server = server;
   }
 
@@ -41,21 +46,27 @@ final class Application implements AutoCloseable {
     Metrics metrics = Metrics.create(Version.current());
     LibrarySetup.Parts library = null;
     LibraryWatcher watcher = null;
+    LiveTv live = null;
     try {
       library = LibrarySetup.open(config);
       watcher = LibraryWatcher.start(library.library(), config.library().rescanInterval(), config.library().watch(),
           WATCH_DEBOUNCE);
       VideoLibrary videos = new VideoLibrary(library.library(), library.thumbnails(), watcher::requestScan);
+      live = LiveTv.start(config.iptv(), config.storage().dataDir(), Optional.of(library.database()), Clock.systemUTC());
+      LiveSetup liveSetup = new LiveSetup(live, config.relay(), RelayKey.load(config), library.ffmpeg());
       KanalServer server = KanalServer.start(new KanalServer.Options(config.server().host(), config.server().port(),
           Version.current(), config.server().shutdownTimeout(), demoDir,
-          Optional.of(LibrarySetup.mediaFiles(library.library())), Optional.of(videos)), metrics);
-      return new Application(metrics, library, watcher, server);
+          Optional.of(LibrarySetup.mediaFiles(library.library())), Optional.of(videos)).withLive(liveSetup), metrics);
+      return new Application(metrics, library, watcher, live, server);
     } catch (ServerStartException | StoreException | RuntimeException e) {
+      if (live != null) {
+        live.close();
+      }
       if (watcher != null) {
         watcher.close();
       }
       if (library != null) {
-        library.library().close();
+        library.close();
       }
       metrics.close();
       throw e;
@@ -82,8 +93,9 @@ final class Application implements AutoCloseable {
     log.info("event=shutdown.begin");
     try {
       watcher.close();
+      live.close();
       server.close();
-      library.library().close();
+      library.close();
       metrics.close();
     } finally {
       stopped.countDown();

@@ -9,6 +9,7 @@ import dev.kanal.media.MediaToolException;
 import dev.kanal.media.Prober;
 import dev.kanal.server.MediaFile;
 import dev.kanal.server.MediaFiles;
+import dev.kanal.store.Database;
 import dev.kanal.store.StoreException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -30,11 +31,17 @@ final class LibrarySetup {
    *
    * @param library the catalogue
    * @param thumbnails poster and strip maker
+   * @param database {@code dataDir/kanal.db}, shared with the live TV health history
+   * @param ffmpeg the ffmpeg executable, when one was found
    */
-  record Parts(Library library, Thumbnails thumbnails) implements AutoCloseable {
+  record Parts(Library library, Thumbnails thumbnails, Database database, Optional<Path> ffmpeg) implements AutoCloseable {
     @Override
     public void close() {
-      library.close();
+      try {
+        library.close();
+      } finally {
+        database.close();
+      }
     }
   }
 
@@ -51,17 +58,25 @@ final class LibrarySetup {
     Path data = config.storage().dataDir();
     Path ffmpegPath = Path.of("ffmpeg");
     Path ffprobePath = Path.of("ffprobe");
+    Optional<Path> found = Optional.empty();
     if (tools) {
       try {
         Ffmpeg ffmpeg = FfmpegLocator.locate(config.ffmpeg(), data, System.getenv("PATH"));
         ffmpegPath = ffmpeg.ffmpeg();
+        found = Optional.of(ffmpegPath);
         ffprobePath = FfmpegLocator.ffprobeForScanning(config.ffmpeg(), data, ffmpeg);
       } catch (MediaToolException e) {
         log.warn("event=library.no_ffmpeg reason=\"{}\" effect=\"videos are served but not probed\"", e.getMessage());
       }
     }
-    Library library = Library.open(config.library(), data.resolve(DATABASE), new Prober(ffprobePath, Library.PROBE_TIMEOUT));
-    return new Parts(library, new Thumbnails(ffmpegPath, data.resolve("cache").resolve("thumbnails")));
+    Database database = Database.open(data.resolve(DATABASE));
+    try {
+      Library library = Library.open(config.library(), database, new Prober(ffprobePath, Library.PROBE_TIMEOUT));
+      return new Parts(library, new Thumbnails(ffmpegPath, data.resolve("cache").resolve("thumbnails")), database, found);
+    } catch (StoreException | RuntimeException e) {
+      database.close();
+      throw e;
+    }
   }
 
   /** {@code /media/{id}/file} served from the library. */
@@ -77,6 +92,6 @@ final class LibrarySetup {
     var lib = config.library();
     return new KanalConfig(config.server(), config.storage(),
         new KanalConfig.LibraryConfig(java.util.List.of(extra.get()), lib.rescanInterval(), lib.watch(), lib.probeConcurrency()),
-        config.iptv(), config.ffmpeg(), config.log());
+        config.iptv(), config.relay(), config.ffmpeg(), config.log());
   }
 }

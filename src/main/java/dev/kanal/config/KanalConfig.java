@@ -16,11 +16,34 @@ import java.util.Set;
  * @param storage where Kanal keeps its state
  * @param library the video library
  * @param iptv the live TV catalog
+ * @param relay the live relay that re-serves the catalog's streams
  * @param ffmpeg the ffmpeg and ffprobe executables
  * @param log logging
  */
 public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryConfig library,
-    IptvConfig iptv, FfmpegConfig ffmpeg, LogConfig log) {
+    IptvConfig iptv, RelayConfig relay, FfmpegConfig ffmpeg, LogConfig log) {
+
+  /** A config with the default relay settings. */
+  public KanalConfig(ServerConfig server, StorageConfig storage, LibraryConfig library, IptvConfig iptv,
+      FfmpegConfig ffmpeg, LogConfig log) {
+    this(server, storage, library, iptv, RelayConfig.defaults(), ffmpeg, log);
+  }
+
+  /**
+   * The live relay ({@code /live/...}, {@code /iptv/...}, HDHomeRun).
+   *
+   * @param cacheSize bytes of segments kept in memory for viewers of the same channel
+   * @param gracePeriod how long a channel's shared ffmpeg ({@code /live/{id}.ts}) outlives its last viewer
+   * @param failAfter playlist failures in a row after which the relay switches to the channel's next source
+   * @param tuners how many channels may stream at once through {@code /live/{id}.ts} (HDHomeRun TunerCount); 0: no limit
+   * @param secret the key relay URLs are signed with; empty: a random one kept in {@code dataDir/relay.key}
+   */
+  public record RelayConfig(ByteSize cacheSize, Duration gracePeriod, int failAfter, int tuners, String secret) {
+    /** The defaults: 256 MiB, 30 s, 3 failures, 4 tuners, a generated secret. */
+    public static RelayConfig defaults() {
+      return new RelayConfig(ByteSize.parse("256MiB"), Duration.ofSeconds(30), 3, 4, "");
+    }
+  }
 
   /** The HTTP server. */
   public record ServerConfig(String host, int port, Duration shutdownTimeout) {}
@@ -53,11 +76,21 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
    * @param sources the playlists the catalog is built from
    * @param refreshInterval how often sources are fetched again
    * @param groups channel groups with rules, priority and numbering; empty: the playlists' group-title
+   * @param epg XMLTV guides (URLs or files, plain or gzipped), besides the playlists' {@code x-tvg-url}
+   * @param favourites channel ids or names that search ranks first
    */
-  public record IptvConfig(List<SourceConfig> sources, Duration refreshInterval, List<GroupConfig> groups) {
+  public record IptvConfig(List<SourceConfig> sources, Duration refreshInterval, List<GroupConfig> groups,
+      List<String> epg, List<String> favourites) {
     public IptvConfig {
       sources = List.copyOf(sources);
       groups = groups == null ? List.of() : List.copyOf(groups);
+      epg = epg == null ? List.of() : List.copyOf(epg);
+      favourites = favourites == null ? List.of() : List.copyOf(favourites);
+    }
+
+    /** Sources, refresh interval and groups, without guides or favourites. */
+    public IptvConfig(List<SourceConfig> sources, Duration refreshInterval, List<GroupConfig> groups) {
+      this(sources, refreshInterval, groups, List.of(), List.of());
     }
 
     /** Sources and refresh interval, without configured groups. */
@@ -102,16 +135,23 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
    * @param headers extra HTTP headers sent to this source's hosts
    * @param throttle minimum interval between two requests to this source's hosts
    * @param enabled a disabled source is kept in the config but not fetched
+   * @param allowPrivate whether the relay may fetch this source's streams from loopback, link-local and
+   *     private addresses (refused otherwise, so a playlist cannot turn the relay against the LAN)
    */
   public record SourceConfig(String url, int priority, Map<String, String> headers, Duration throttle,
-      boolean enabled) {
+      boolean enabled, boolean allowPrivate) {
     public SourceConfig {
       headers = Map.copyOf(headers);
     }
 
+    /** A source that keeps the relay off private addresses. */
+    public SourceConfig(String url, int priority, Map<String, String> headers, Duration throttle, boolean enabled) {
+      this(url, priority, headers, throttle, enabled, false);
+    }
+
     /** A source with default settings, as written in a plain list of URLs. */
     public static SourceConfig of(String url) {
-      return new SourceConfig(url, 0, Map.of(), Duration.ZERO, true);
+      return new SourceConfig(url, 0, Map.of(), Duration.ZERO, true, false);
     }
   }
 
@@ -131,6 +171,7 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
         new StorageConfig(defaultDataDir()),
         LibraryConfig.of(List.of()),
         new IptvConfig(List.of(), Duration.ofHours(6), List.of()),
+        RelayConfig.defaults(),
         new FfmpegConfig("", ""),
         new LogConfig("auto", "info"));
   }

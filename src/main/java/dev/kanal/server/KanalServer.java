@@ -43,9 +43,17 @@ public final class KanalServer implements AutoCloseable {
    * @param demoDir a folder served under {@code /demo/}, when the demo runs
    * @param mediaFiles the catalog behind {@code /media/{id}/file}; without one every id is unknown (404)
    * @param videos the video library behind {@code /api/videos}; without one the API lists nothing
+   * @param live the live TV catalog and relay behind {@code /api/channels}, {@code /iptv/}, {@code /live/}
+   *     and the HDHomeRun routes; without it those answer 404
    */
   public record Options(String host, int port, String version, Duration shutdownTimeout, Optional<Path> demoDir,
-      Optional<MediaFiles> mediaFiles, Optional<VideoLibrary> videos) {
+      Optional<MediaFiles> mediaFiles, Optional<VideoLibrary> videos, Optional<LiveSetup> live) {
+
+    /** Options without live TV. */
+    public Options(String host, int port, String version, Duration shutdownTimeout, Optional<Path> demoDir,
+        Optional<MediaFiles> mediaFiles, Optional<VideoLibrary> videos) {
+      this(host, port, version, shutdownTimeout, demoDir, mediaFiles, videos, Optional.empty());
+    }
 
     /** Options without a video library. */
     public Options(String host, int port, String version, Duration shutdownTimeout, Optional<Path> demoDir,
@@ -55,7 +63,12 @@ public final class KanalServer implements AutoCloseable {
 
     /** These options with {@code mediaFiles} serving {@code /media/{id}/file}. */
     public Options withMediaFiles(MediaFiles mediaFiles) {
-      return new Options(host, port, version, shutdownTimeout, demoDir, Optional.of(mediaFiles), videos);
+      return new Options(host, port, version, shutdownTimeout, demoDir, Optional.of(mediaFiles), videos, live);
+    }
+
+    /** These options with live TV. */
+    public Options withLive(LiveSetup setup) {
+      return new Options(host, port, version, shutdownTimeout, demoDir, mediaFiles, videos, Optional.of(setup));
     }
   }
 
