@@ -146,7 +146,7 @@ public final class CatalogBuilder {
     if (url.isEmpty() || !d.seen.add(url + "\n" + headers)) {
       return;
     }
-    d.sources.add(ChannelSource.unchecked(url, headers, source.url(), source.priority()));
+    d.sources.add(ChannelSource.unchecked(url, headers, source.url(), source.priority(), source.allowPrivate()));
   }
 
   /** The entry's title without markers, else its tvg-name, else its URL. */

@@ -17,9 +17,10 @@ import java.util.OptionalLong;
  * @param status the last health check's verdict
  * @param checkedAt when the last health check ran, empty before the first
  * @param latencyMs the last health check's latency in milliseconds, empty before the first
+ * @param allowPrivate whether its playlist's config lets the relay fetch it from private addresses
  */
 public record ChannelSource(String url, Map<String, String> headers, String origin, int priority,
-    CheckStatus status, Optional<Instant> checkedAt, OptionalLong latencyMs) {
+    CheckStatus status, Optional<Instant> checkedAt, OptionalLong latencyMs, boolean allowPrivate) {
 
   /** Checks for nulls and copies the headers. */
   public ChannelSource {
@@ -31,13 +32,20 @@ public record ChannelSource(String url, Map<String, String> headers, String orig
     headers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
   }
 
-  /** A source that has not been checked yet. */
+  /** A source that has not been checked yet, kept off private addresses. */
   public static ChannelSource unchecked(String url, Map<String, String> headers, String origin, int priority) {
-    return new ChannelSource(url, headers, origin, priority, CheckStatus.UNKNOWN, Optional.empty(), OptionalLong.empty());
+    return unchecked(url, headers, origin, priority, false);
+  }
+
+  /** A source that has not been checked yet. */
+  public static ChannelSource unchecked(String url, Map<String, String> headers, String origin, int priority,
+      boolean allowPrivate) {
+    return new ChannelSource(url, headers, origin, priority, CheckStatus.UNKNOWN, Optional.empty(), OptionalLong.empty(),
+        allowPrivate);
   }
 
   /** This source with the result of a health check. */
   public ChannelSource withHealth(CheckStatus newStatus, Instant at, OptionalLong latency) {
-    return new ChannelSource(url, headers, origin, priority, newStatus, Optional.of(at), latency);
+    return new ChannelSource(url, headers, origin, priority, newStatus, Optional.of(at), latency, allowPrivate);
   }
 }
