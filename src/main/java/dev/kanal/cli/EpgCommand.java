@@ -58,7 +58,7 @@ final class EpgCommand implements Runnable {
 
   @Command(name = "now", mixinStandardHelpOptions = true,
       description = {"Show what is on now and next, per channel of the playlists (or of the guides when no playlist is given).",
-          "Guides: the playlists' x-tvg-url/url-tvg and every --epg; plain or gzipped XMLTV.",
+          "Guides: the playlists' x-tvg-url/url-tvg, iptv.epg in the config and every --epg; plain or gzipped XMLTV.",
           "Exit code: 0 shown, 1 no guide could be loaded or no channel matches, 2 usage."})
   static final class Now implements Callable<Integer> {
     @Spec
@@ -86,11 +86,12 @@ final class EpgCommand implements Runnable {
       List<IptvPlaylist> playlists = playlists(config);
       Set<String> sources = new LinkedHashSet<>();
       playlists.forEach(p -> sources.addAll(p.guideUrls()));
+      sources.addAll(config.iptv().epg());
       if (guides != null) {
         sources.addAll(guides);
       }
       if (sources.isEmpty()) {
-        throw new CommandException("no programme guide: give one with --epg URL|FILE, or a --playlist whose header has x-tvg-url",
+        throw new CommandException("no programme guide: give one with --epg URL|FILE, iptv.epg in the config, or a --playlist whose header has x-tvg-url",
             KanalCli.EXIT_USAGE, null);
       }
       EpgSources.Loaded loaded = EpgSources.load(new ArrayList<>(sources), XmltvParser.around(now),

@@ -150,7 +150,12 @@ public final class CatalogService {
     for (SourceFetcher.Result r : results) {
       r.playlist().ifPresent(p -> inputs.add(new CatalogBuilder.Input(r.source(), p)));
     }
-    return new Load(CatalogBuilder.build(inputs, config.groups()), results);
+    ChannelCatalog catalog = CatalogBuilder.build(inputs, config.groups());
+    List<String> unknown = catalog.setFavourites(config.favourites());
+    if (!unknown.isEmpty() && !inputs.isEmpty()) {
+      LOG.warn("event=iptv.favourites.unknown entries=\"{}\" effect=\"no channel has these ids or names\"", String.join(", ", unknown));
+    }
+    return new Load(catalog, results);
   }
 
   /**

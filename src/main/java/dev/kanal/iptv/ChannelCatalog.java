@@ -23,6 +23,8 @@ public final class ChannelCatalog {
 
   private volatile List<Channel> channels;
   private volatile Map<String, Channel> byId;
+  /** Ids (lower case) of the channels search ranks first. */
+  private volatile Set<String> favourites = Set.of();
 
   private ChannelCatalog(List<Channel> channels) {
     replace(channels);
@@ -74,7 +76,27 @@ public final class ChannelCatalog {
    */
   public List<Channel> search(String query, Optional<String> group) {
     List<Channel> scope = group.map(this::channels).orElse(channels);
-    return ChannelSearch.search(scope, query);
+    return ChannelSearch.search(scope, query, favourites);
+  }
+
+  /**
+   * Marks channels as favourites ({@code iptv.favourites}): search lists matching favourites first.
+   * Each entry is a channel id or name as {@link #find} takes it; entries that name no channel are
+   * returned (a renamed or vanished channel), the others replace the previous favourites.
+   */
+  public List<String> setFavourites(List<String> idsOrNames) {
+    Set<String> ids = new LinkedHashSet<>();
+    List<String> unknown = new ArrayList<>();
+    for (String entry : idsOrNames) {
+      find(entry).ifPresentOrElse(c -> ids.add(c.id().toLowerCase(Locale.ROOT)), () -> unknown.add(entry));
+    }
+    favourites = Set.copyOf(ids);
+    return List.copyOf(unknown);
+  }
+
+  /** Whether this channel is a favourite. */
+  public boolean isFavourite(Channel channel) {
+    return favourites.contains(channel.id().toLowerCase(Locale.ROOT));
   }
 
   /** A channel by id (ignoring case), else by exact name (folded), else empty. */

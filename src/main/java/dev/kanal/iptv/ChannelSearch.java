@@ -3,11 +3,14 @@ package dev.kanal.iptv;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * Ranks channels for a query: exact name (100) > name prefix (80) > every query word a prefix of a
  * name word (70) > substring, which is how CJK text matches (50) > words within a small typo
  * distance (30 minus the typos). Folding makes all of it case-, width- and diacritic-insensitive.
+ * Favourites ({@code iptv.favourites}) come before every other match.
  */
 final class ChannelSearch {
 
@@ -27,6 +30,16 @@ final class ChannelSearch {
   record Hit(Channel channel, int score) {}
 
   static List<Channel> search(List<Channel> channels, String query) {
+    return search(channels, query, Set.of());
+  }
+
+  /**
+   * Ranks as above, with favourites first: every matching favourite (in rank order) before the
+   * other matches (in rank order).
+   *
+   * @param favourites lower-case ids of favourite channels
+   */
+  static List<Channel> search(List<Channel> channels, String query, Set<String> favourites) {
     String q = query.length() > MAX_QUERY_CHARS ? query.substring(0, MAX_QUERY_CHARS) : query;
     Query prepared = new Query(SearchText.fold(q));
     if (prepared.compact.isEmpty()) {
@@ -39,7 +52,9 @@ final class ChannelSearch {
         hits.add(new Hit(c, score));
       }
     }
-    hits.sort(Comparator.comparingInt(Hit::score).reversed().thenComparingInt(h -> h.channel().name().length()));
+    Comparator<Hit> favouriteFirst = Comparator.comparing(h -> !favourites.contains(h.channel().id().toLowerCase(Locale.ROOT)));
+    hits.sort(favouriteFirst.thenComparing(Comparator.comparingInt(Hit::score).reversed())
+        .thenComparingInt(h -> h.channel().name().length()));
     return hits.stream().map(Hit::channel).toList();
   }
 

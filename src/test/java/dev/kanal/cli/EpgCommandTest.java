@@ -90,6 +90,15 @@ class EpgCommandTest {
   }
 
   @Test
+  void now_guideFromConfigKey() throws Exception {
+    Path config = dir.resolve("kanal.yaml");
+    Files.writeString(config, "iptv:\n  epg:\n    - " + guide(true) + "\n");
+    Run r = run("epg", "now", "--config", config.toString(), "--channel", "tf1", "--at", "2026-11-21T12:15:00Z");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("TF1").contains("Le Journal").doesNotContain("BBC One");
+  }
+
+  @Test
   void now_text_withChannelFilter() throws Exception {
     Run r = run("epg", "now", "--epg", guide(false).toString(), "--channel", "bbc", "--at", "2026-11-21T12:15:00Z");
     assertThat(r.exit()).as(r.err()).isZero();

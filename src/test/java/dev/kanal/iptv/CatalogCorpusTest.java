@@ -155,6 +155,29 @@ class CatalogCorpusTest {
   }
 
   @Test
+  void search_favouritesComeFirst_thenRankOrder() throws Exception {
+    ChannelCatalog catalog = build("free-tv/playlist.m3u8");
+    List<String> plain = catalog.search("Al Jazeera", Optional.empty()).stream().map(Channel::id).toList();
+    assertThat(plain.getFirst()).isEqualTo("AlJazeeraEnglish.qa");
+    String lastHit = plain.getLast();
+    // by id and by name (folded); an unknown entry is reported, not fatal
+    assertThat(catalog.setFavourites(List.of(lastHit, "al jazeera mubasher", "No Such Channel")))
+        .containsExactly("No Such Channel");
+    String mubasher = catalog.find("al jazeera mubasher").orElseThrow().id();
+    List<String> ranked = catalog.search("Al Jazeera", Optional.empty()).stream().map(Channel::id).toList();
+    assertThat(ranked).hasSameSizeAs(plain);
+    assertThat(ranked.subList(0, 2)).containsExactlyInAnyOrder(lastHit, mubasher);
+    // favourites keep their rank order among themselves, the others theirs
+    assertThat(ranked.indexOf(mubasher)).isLessThan(ranked.indexOf(lastHit));
+    List<String> rest = new ArrayList<>(plain);
+    rest.removeAll(List.of(lastHit, mubasher));
+    assertThat(ranked.subList(2, ranked.size())).containsExactlyElementsOf(rest);
+    // health updates keep the favourites
+    catalog.updateHealth(catalog.urls().getFirst(), CheckStatus.ALIVE, java.time.Instant.now(), java.util.OptionalLong.of(5));
+    assertThat(catalog.search("Al Jazeera", Optional.empty()).getFirst().id()).isIn(lastHit, mubasher);
+  }
+
+  @Test
   void search_latin_withTypoRanksClosestFirst() throws Exception {
     ChannelCatalog catalog = build("free-tv/playlist.m3u8");
     assertThat(catalog.search("al jazera", Optional.empty())).extracting(Channel::id).first()
