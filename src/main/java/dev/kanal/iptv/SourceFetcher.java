@@ -235,8 +235,13 @@ public final class SourceFetcher {
     }
     String host = String.valueOf(uri.getHost()).toLowerCase(Locale.ROOT);
     Instant now = clock.instant();
-    Instant slot = nextRequestByHost.merge(host, now, (previous, ignored) -> previous.isAfter(now) ? previous : now);
-    nextRequestByHost.put(host, slot.plus(interval));
+    // One atomic step books this request's slot and the next one, so two threads never share a slot.
+    Instant[] booked = new Instant[1];
+    nextRequestByHost.compute(host, (h, next) -> {
+      booked[0] = next != null && next.isAfter(now) ? next : now;
+      return booked[0].plus(interval);
+    });
+    Instant slot = booked[0];
     long waitMs = Duration.between(now, slot).toMillis();
     if (waitMs > 0) {
       try {

@@ -424,8 +424,9 @@ final class StreamCheck {
         || type.startsWith("application/octet-stream") || type.startsWith("binary/octet-stream")) {
       return true;
     }
-    // MPEG-TS sync byte, or an ISO-BMFF box ("ftyp"/"styp"/"moof") at offset 4.
-    if (head.length > 0 && head[0] == 0x47) {
+    // MPEG-TS: sync bytes 188 bytes apart (one 'G' alone is also how "Gone" starts), or an ISO-BMFF
+    // box ("ftyp"/"styp"/"moof") at offset 4.
+    if (head.length > 0 && head[0] == 0x47 && (head.length <= 188 ? !isText(head) : head[188] == 0x47)) {
       return true;
     }
     if (head.length >= 8) {
@@ -433,6 +434,16 @@ final class StreamCheck {
       return box.equals("ftyp") || box.equals("styp") || box.equals("moof");
     }
     return false;
+  }
+
+  /** Whether every byte is printable ASCII or whitespace (a short text answer, not a TS packet). */
+  private static boolean isText(byte[] head) {
+    for (byte b : head) {
+      if (b < 0x09 || (b > 0x0d && b < 0x20) || b == 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
