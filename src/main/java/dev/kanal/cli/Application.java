@@ -5,7 +5,9 @@ import dev.kanal.iptv.LiveTv;
 import dev.kanal.library.LibraryWatcher;
 import dev.kanal.server.KanalServer;
 import dev.kanal.server.LiveSetup;
+import dev.kanal.server.PlaybackSetup;
 import dev.kanal.server.VideoLibrary;
+import dev.kanal.store.PlaybackStore;
 import dev.kanal.store.StoreException;
 import dev.kanal.server.Metrics;
 import dev.kanal.server.ServerStartException;
@@ -30,14 +32,17 @@ final class Application implements AutoCloseable {
   private final LibrarySetup.Parts library;
   private final LibraryWatcher watcher;
   private final LiveTv live;
+  private final PlaybackStore playback;
   private final KanalServer server;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private Application(Metrics metrics, LibrarySetup.Parts library, LibraryWatcher watcher, LiveTv live, KanalServer server) {
+  private Application(Metrics metrics, LibrarySetup.Parts library, LibraryWatcher watcher, LiveTv live,
+      PlaybackStore playback, KanalServer server) {
     this.metrics = metrics;
     this.library = library;
     this.watcher = watcher;
     this.live = live;
+    this.playback = playback;
     this.server = server;
   }
 
@@ -47,6 +52,7 @@ final class Application implements AutoCloseable {
     LibrarySetup.Parts library = null;
     LibraryWatcher watcher = null;
     LiveTv live = null;
+    PlaybackStore playback = null;
     try {
       library = LibrarySetup.open(config);
       watcher = LibraryWatcher.start(library.library(), config.library().rescanInterval(), config.library().watch(),
@@ -54,11 +60,20 @@ final class Application implements AutoCloseable {
       VideoLibrary videos = new VideoLibrary(library.library(), library.thumbnails(), watcher::requestScan);
       live = LiveTv.start(config.iptv(), config.storage().dataDir(), Optional.of(library.database()), Clock.systemUTC());
       LiveSetup liveSetup = new LiveSetup(live, config.relay(), RelayKey.load(config), library.ffmpeg());
+      // Progress, sessions and QoE: Redis when store.redis.url is set (several nodes), else kanal.db.
+      playback = PlaybackStore.open(config.store(), config.playback(), library.database(), Clock.systemUTC());
+      log.info("event=playback.store store={} sessionTtl={}", playback.description(),
+          dev.kanal.config.Durations.format(config.playback().sessionTtl()));
+      PlaybackSetup playbackSetup = new PlaybackSetup(playback, config.playback(), Clock.systemUTC());
       KanalServer server = KanalServer.start(new KanalServer.Options(config.server().host(), config.server().port(),
           Version.current(), config.server().shutdownTimeout(), demoDir,
-          Optional.of(LibrarySetup.mediaFiles(library.library())), Optional.of(videos)).withLive(liveSetup), metrics);
-      return new Application(metrics, library, watcher, live, server);
+          Optional.of(LibrarySetup.mediaFiles(library.library())), Optional.of(videos)).withLive(liveSetup)
+          .withPlayback(playbackSetup), metrics);
+      return new Application(metrics, library, watcher, live, playback, server);
     } catch (ServerStartException | StoreException | RuntimeException e) {
+      if (playback != null) {
+        playback.close();
+      }
       if (live != null) {
         live.close();
       }
@@ -95,6 +110,7 @@ final class Application implements AutoCloseable {
       watcher.close();
       live.close();
       server.close();
+      playback.close();
       library.close();
       metrics.close();
     } finally {

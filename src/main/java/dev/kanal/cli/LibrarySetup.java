@@ -90,8 +90,7 @@ final class LibrarySetup {
       return config;
     }
     var lib = config.library();
-    return new KanalConfig(config.server(), config.storage(),
-        new KanalConfig.LibraryConfig(java.util.List.of(extra.get()), lib.rescanInterval(), lib.watch(), lib.probeConcurrency()),
-        config.iptv(), config.relay(), config.ffmpeg(), config.log());
+    return config.withLibrary(
+        new KanalConfig.LibraryConfig(java.util.List.of(extra.get()), lib.rescanInterval(), lib.watch(), lib.probeConcurrency()));
   }
 }

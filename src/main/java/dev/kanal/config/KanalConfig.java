@@ -17,11 +17,64 @@ import java.util.Set;
  * @param library the video library
  * @param iptv the live TV catalog
  * @param relay the live relay that re-serves the catalog's streams
+ * @param store where playback state lives: the embedded database, or Redis shared by several nodes
+ * @param playback resume positions, playback sessions and player analytics (QoE)
  * @param ffmpeg the ffmpeg and ffprobe executables
  * @param log logging
  */
 public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryConfig library,
-    IptvConfig iptv, RelayConfig relay, FfmpegConfig ffmpeg, LogConfig log) {
+    IptvConfig iptv, RelayConfig relay, StoreConfig store, PlaybackConfig playback, FfmpegConfig ffmpeg,
+    LogConfig log) {
+
+  /** A config with the default store and playback settings. */
+  public KanalConfig(ServerConfig server, StorageConfig storage, LibraryConfig library, IptvConfig iptv,
+      RelayConfig relay, FfmpegConfig ffmpeg, LogConfig log) {
+    this(server, storage, library, iptv, relay, StoreConfig.defaults(), PlaybackConfig.defaults(), ffmpeg, log);
+  }
+
+  /** This config with another library section. */
+  public KanalConfig withLibrary(LibraryConfig library) {
+    return new KanalConfig(server, storage, library, iptv, relay, store, playback, ffmpeg, log);
+  }
+
+  /** This config with another live TV section. */
+  public KanalConfig withIptv(IptvConfig iptv) {
+    return new KanalConfig(server, storage, library, iptv, relay, store, playback, ffmpeg, log);
+  }
+
+  /**
+   * Where playback state (progress, sessions, QoE) lives.
+   *
+   * @param redis a Redis server shared by several Kanal nodes; without a URL, the embedded SQLite database
+   */
+  public record StoreConfig(RedisConfig redis) {
+    /** The defaults: no Redis. */
+    public static StoreConfig defaults() {
+      return new StoreConfig(new RedisConfig("", Duration.ofSeconds(2)));
+    }
+  }
+
+  /**
+   * A Redis server.
+   *
+   * @param url {@code redis://[user:password@]host[:port][/db]} or {@code rediss://...} (TLS); empty: no Redis
+   * @param timeout connect and command timeout
+   */
+  public record RedisConfig(String url, Duration timeout) {}
+
+  /**
+   * Playback state and player analytics.
+   *
+   * @param sessionTtl a playback session without a heartbeat for this long ends
+   * @param maxSessions active sessions at most; more are refused with 503
+   * @param qoeRetention how long per-session QoE is kept for {@code /api/qoe/summary}
+   */
+  public record PlaybackConfig(Duration sessionTtl, int maxSessions, Duration qoeRetention) {
+    /** The defaults: 90 s, 10,000 sessions, 7 days. */
+    public static PlaybackConfig defaults() {
+      return new PlaybackConfig(Duration.ofSeconds(90), 10_000, Duration.ofDays(7));
+    }
+  }
 
   /** A config with the default relay settings. */
   public KanalConfig(ServerConfig server, StorageConfig storage, LibraryConfig library, IptvConfig iptv,
@@ -34,7 +87,7 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
    *
    * @param cacheSize bytes of segments kept in memory for viewers of the same channel
    * @param gracePeriod how long a channel's shared ffmpeg ({@code /live/{id}.ts}) outlives its last viewer
-   * @param failAfter playlist failures in a row after which the relay switches to the channel's next source
+   * @param failAfter playlist (or segment) failures in a row after which the relay switches to the channel's next source
    * @param tuners how many channels may stream at once through {@code /live/{id}.ts} (HDHomeRun TunerCount); 0: no limit
    * @param secret the key relay URLs are signed with; empty: a random one kept in {@code dataDir/relay.key}
    */
@@ -172,6 +225,8 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
         LibraryConfig.of(List.of()),
         new IptvConfig(List.of(), Duration.ofHours(6), List.of()),
         RelayConfig.defaults(),
+        StoreConfig.defaults(),
+        PlaybackConfig.defaults(),
         new FfmpegConfig("", ""),
         new LogConfig("auto", "info"));
   }
@@ -225,6 +280,7 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
       validateRules(problems, key + ".include", group.include());
       validateRules(problems, key + ".exclude", group.exclude());
     }
+    validateStore(problems);
     if (!LOG_FORMATS.contains(log.format().toLowerCase(Locale.ROOT))) {
       problems.add(new ConfigProblem("log.format", "must be one of auto, text, json; was '" + log.format() + "'"));
     }
@@ -233,6 +289,37 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
           "must be one of trace, debug, info, warn, error; was '" + log.level() + "'"));
     }
     return problems;
+  }
+
+  private void validateStore(List<ConfigProblem> problems) {
+    String url = store.redis().url() == null ? "" : store.redis().url().strip();
+    if (!url.isEmpty()) {
+      java.net.URI uri = null;
+      try {
+        uri = new java.net.URI(url);
+      } catch (java.net.URISyntaxException e) {
+        // reported below
+      }
+      if (uri == null || !("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme()))
+          || uri.getHost() == null || uri.getHost().isEmpty()) {
+        // The value may hold a password: the message does not repeat it.
+        problems.add(new ConfigProblem("store.redis.url",
+            "must be redis://[user:password@]host[:port][/db] or rediss://... (or empty for the embedded database)"));
+      }
+    }
+    requireBetween(problems, "store.redis.timeout", store.redis().timeout(), Duration.ofMillis(100), Duration.ofMinutes(1));
+    requireBetween(problems, "playback.sessionTtl", playback.sessionTtl(), Duration.ofSeconds(1), Duration.ofDays(1));
+    if (playback.maxSessions() < 1 || playback.maxSessions() > 1_000_000) {
+      problems.add(new ConfigProblem("playback.maxSessions", "must be between 1 and 1000000, was " + playback.maxSessions()));
+    }
+    requireBetween(problems, "playback.qoeRetention", playback.qoeRetention(), Duration.ofMinutes(1), Duration.ofDays(90));
+  }
+
+  private static void requireBetween(List<ConfigProblem> problems, String key, Duration value, Duration min, Duration max) {
+    if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      problems.add(new ConfigProblem(key, "must be a duration between " + Durations.format(min) + " and "
+          + Durations.format(max)));
+    }
   }
 
   private static void validateRules(List<ConfigProblem> problems, String key, List<String> rules) {

@@ -45,9 +45,18 @@ public final class KanalServer implements AutoCloseable {
    * @param videos the video library behind {@code /api/videos}; without one the API lists nothing
    * @param live the live TV catalog and relay behind {@code /api/channels}, {@code /iptv/}, {@code /live/}
    *     and the HDHomeRun routes; without it those answer 404
+   * @param playback the store behind {@code /api/progress}, {@code /api/sessions} and {@code /api/qoe};
+   *     without it those answer 404
    */
   public record Options(String host, int port, String version, Duration shutdownTimeout, Optional<Path> demoDir,
-      Optional<MediaFiles> mediaFiles, Optional<VideoLibrary> videos, Optional<LiveSetup> live) {
+      Optional<MediaFiles> mediaFiles, Optional<VideoLibrary> videos, Optional<LiveSetup> live,
+      Optional<PlaybackSetup> playback) {
+
+    /** Options without playback state. */
+    public Options(String host, int port, String version, Duration shutdownTimeout, Optional<Path> demoDir,
+        Optional<MediaFiles> mediaFiles, Optional<VideoLibrary> videos, Optional<LiveSetup> live) {
+      this(host, port, version, shutdownTimeout, demoDir, mediaFiles, videos, live, Optional.empty());
+    }
 
     /** Options without live TV. */
     public Options(String host, int port, String version, Duration shutdownTimeout, Optional<Path> demoDir,
@@ -63,12 +72,17 @@ public final class KanalServer implements AutoCloseable {
 
     /** These options with {@code mediaFiles} serving {@code /media/{id}/file}. */
     public Options withMediaFiles(MediaFiles mediaFiles) {
-      return new Options(host, port, version, shutdownTimeout, demoDir, Optional.of(mediaFiles), videos, live);
+      return new Options(host, port, version, shutdownTimeout, demoDir, Optional.of(mediaFiles), videos, live, playback);
     }
 
     /** These options with live TV. */
     public Options withLive(LiveSetup setup) {
-      return new Options(host, port, version, shutdownTimeout, demoDir, mediaFiles, videos, Optional.of(setup));
+      return new Options(host, port, version, shutdownTimeout, demoDir, mediaFiles, videos, Optional.of(setup), playback);
+    }
+
+    /** These options with playback state (progress, sessions, QoE). */
+    public Options withPlayback(PlaybackSetup setup) {
+      return new Options(host, port, version, shutdownTimeout, demoDir, mediaFiles, videos, live, Optional.of(setup));
     }
   }
 
@@ -87,6 +101,12 @@ public final class KanalServer implements AutoCloseable {
   /** Virtual threads for API work that blocks (database, ffmpeg for thumbnails). */
   private final java.util.concurrent.ExecutorService apiThreads = java.util.concurrent.Executors.newThreadPerTaskExecutor(
       Thread.ofVirtual().name("kanal-api-", 0).factory());
+  /** The live TV routes and their ffmpeg sessions, shared by every event loop's router; built in listen(). */
+  private volatile Optional<LiveRoutes> liveRoutes = Optional.empty();
+  /** The HLS relay ({@code /live/{id}/...}): one engine shared by every event loop's router; built in listen(). */
+  private volatile Optional<RelayRoutes> relayRoutes = Optional.empty();
+  /** Progress, sessions and QoE, shared by every event loop's router; built in listen(). */
+  private volatile Optional<PlaybackRoutes> playbackRoutes = Optional.empty();
 
   private KanalServer(Options options, Metrics metrics) {
     this.options = options;
@@ -101,6 +121,8 @@ public final class KanalServer implements AutoCloseable {
       s.listen();
       return s;
     } catch (ServerStartException e) {
+      s.liveRoutes.ifPresent(LiveRoutes::close);
+      s.playbackRoutes.ifPresent(PlaybackRoutes::close);
       s.vertx.close();
       s.apiThreads.shutdownNow();
       throw e;
@@ -125,6 +147,9 @@ public final class KanalServer implements AutoCloseable {
     MediaFileHandler media = new MediaFileHandler(vertx, options.mediaFiles().orElse(id -> Optional.empty()),
         vertx.createSharedWorkerExecutor("kanal-media-io", MEDIA_IO_THREADS), MEDIA_MAX_PENDING, MEDIA_LOOKUP_TIMEOUT);
     Optional<VideoRoutes> videoRoutes = options.videos().map(v -> new VideoRoutes(vertx, v, apiThreads));
+    liveRoutes = options.live().map(l -> new LiveRoutes(vertx, l, apiThreads, this::url, metrics.registry()));
+    relayRoutes = options.live().map(l -> RelayRoutes.create(vertx, l, metrics.registry()));
+    playbackRoutes = options.playback().map(p -> new PlaybackRoutes(vertx, p, options.videos(), apiThreads, metrics.registry()));
     HttpServerOptions httpOptions = new HttpServerOptions()
         .setHost(options.host())
         .setPort(options.port())
@@ -141,7 +166,7 @@ public final class KanalServer implements AutoCloseable {
     int port = options.port() == 0 ? -1 : options.port();
     try {
       for (int i = 0; i < instances; i++) {
-        deployListener(() -> router(httpMetrics, media, videoRoutes), httpOptions, port)
+        deployListener(() -> router(httpMetrics, media, videoRoutes, liveRoutes), httpOptions, port)
             .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
     } catch (ExecutionException e) {
@@ -181,7 +206,8 @@ public final class KanalServer implements AutoCloseable {
     });
   }
 
-  private Router router(HttpMetrics httpMetrics, MediaFileHandler media, Optional<VideoRoutes> videoRoutes) {
+  private Router router(HttpMetrics httpMetrics, MediaFileHandler media, Optional<VideoRoutes> videoRoutes,
+      Optional<LiveRoutes> live) {
     Router router = Router.router(vertx);
     router.route().handler(httpMetrics);
     router.get("/api/health").handler(ctx -> json(ctx, 200,
@@ -190,6 +216,9 @@ public final class KanalServer implements AutoCloseable {
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(metrics.registry().scrape()));
     videoRoutes.ifPresent(routes -> routes.mount(router));
+    live.ifPresent(routes -> routes.mount(router));
+    relayRoutes.ifPresent(routes -> routes.mount(router));
+    playbackRoutes.ifPresent(routes -> routes.mount(router));
     router.get("/media/:id/file").handler(media);
     router.head("/media/:id/file").handler(media);
     options.demoDir().ifPresent(dir -> router.route("/demo/*").handler(
@@ -236,6 +265,10 @@ public final class KanalServer implements AutoCloseable {
   @Override
   public void close() {
     long timeout = options.shutdownTimeout().toMillis();
+    // Live .ts streams never end by themselves: stop them (and their ffmpeg) first, so shutdown does not wait on them.
+    liveRoutes.ifPresent(LiveRoutes::close);
+    relayRoutes.ifPresent(RelayRoutes::close);
+    playbackRoutes.ifPresent(PlaybackRoutes::close);
     try {
       if (!servers.isEmpty()) {
         Future.all(servers.stream().map(s -> s.shutdown(timeout, TimeUnit.MILLISECONDS)).toList())

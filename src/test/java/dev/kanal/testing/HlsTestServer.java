@@ -63,6 +63,8 @@ public final class HlsTestServer implements AutoCloseable {
   private final Map<String, java.util.function.Function<String, Body>> prefixRoutes = new ConcurrentHashMap<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final List<Map<String, String>> requestHeaders = new CopyOnWriteArrayList<>();
+  /** Header name (lower case) to the value every request must carry, else 403 (e.g. a Referer check). */
+  private final Map<String, String> requiredHeaders = new ConcurrentHashMap<>();
   private volatile Duration latency = Duration.ZERO;
   private volatile boolean closed;
 
@@ -139,6 +141,12 @@ public final class HlsTestServer implements AutoCloseable {
   /** Sends headers and a few bytes, then stalls for {@code stall} before the rest, for the next {@code times}. */
   public HlsTestServer stall(String pathRegex, int times, Duration stall) {
     faults.add(new Fault(Pattern.compile(pathRegex), FaultKind.STALL, 0, new AtomicInteger(times), 0, 0, stall));
+    return this;
+  }
+
+  /** Answers 403 to every request whose header {@code name} is not exactly {@code value} (a hotlink check). */
+  public HlsTestServer requireHeader(String name, String value) {
+    requiredHeaders.put(name.toLowerCase(Locale.ROOT), value);
     return this;
   }
 
@@ -219,6 +227,12 @@ public final class HlsTestServer implements AutoCloseable {
   private boolean respond(Socket socket, OutputStream out, String method, String target, Map<String, String> headers)
       throws IOException, InterruptedException {
     String path = target.split("\\?", 2)[0];
+    for (Map.Entry<String, String> required : requiredHeaders.entrySet()) {
+      if (!required.getValue().equals(headers.get(required.getKey()))) {
+        send(out, 403, "text/plain", ("missing " + required.getKey()).getBytes(StandardCharsets.US_ASCII), method, null);
+        return true;
+      }
+    }
     for (Fault f : faults) {
       if (f.kind() == FaultKind.STATUS && f.active(path)) {
         send(out, f.status(), "text/plain", ("fault " + f.status()).getBytes(StandardCharsets.US_ASCII), method, null);

@@ -119,6 +119,23 @@ public final class KanalProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** Waits for the process to exit by itself and returns the exit code (fails the test after {@code timeout}). */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("kanal did not exit within " + timeout + "; stderr:\n" + stderr);
+    }
+    stderrDone.join();
+    return process.exitValue();
+  }
+
+  /** Kills the process with SIGKILL (no shutdown hook runs, nothing is flushed) and waits until it is gone. */
+  public void kill(Duration timeout) throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("kanal did not die within " + timeout + " of SIGKILL");
+    }
+  }
+
   /** Everything written to stderr so far (complete after {@link #terminate}). */
   public String stderr() {
     return stderr.toString();

@@ -108,6 +108,51 @@ public final class Nginx implements AutoCloseable {
           }
         }
         """.formatted(prefix, port, String.join("\n  ", extra), root.toAbsolutePath());
+    return launch(prefix, port, config);
+  }
+
+  /**
+   * Starts nginx with {@code httpBlock.apply(prefix, port)} inside its {@code http} block, after the
+   * temporary paths; it must listen on {@code 127.0.0.1:port} (e.g. a caching reverse proxy for the
+   * relay benchmark). One worker, like {@link #serve}.
+   */
+  public static Nginx withHttpBlock(java.util.function.BiFunction<Path, Integer, String> httpBlock)
+      throws IOException, InterruptedException {
+    AssertionError last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Path prefix = Files.createTempDirectory("kanal-nginx-");
+      for (String dir : List.of("logs", "tmp")) {
+        Files.createDirectories(prefix.resolve(dir));
+      }
+      int port = freePort();
+      String config = """
+          daemon off;
+          master_process off;
+          worker_processes 1;
+          error_log %1$s/logs/error.log warn;
+          pid %1$s/nginx.pid;
+          events { worker_connections 4096; }
+          http {
+            access_log off;
+            server_tokens off;
+            client_body_temp_path %1$s/tmp/body;
+            proxy_temp_path %1$s/tmp/proxy;
+            fastcgi_temp_path %1$s/tmp/fastcgi;
+            uwsgi_temp_path %1$s/tmp/uwsgi;
+            scgi_temp_path %1$s/tmp/scgi;
+            %2$s
+          }
+          """.formatted(prefix, httpBlock.apply(prefix, port));
+      try {
+        return launch(prefix, port, config);
+      } catch (AssertionError e) {
+        last = e; // the free port was taken in between: try another
+      }
+    }
+    throw last;
+  }
+
+  private static Nginx launch(Path prefix, int port, String config) throws IOException, InterruptedException {
     Path conf = prefix.resolve("nginx.conf");
     Files.writeString(conf, config, StandardCharsets.UTF_8);
     Process process = new ProcessBuilder(executable().toString(), "-p", prefix.toString(), "-c", conf.toString(),
