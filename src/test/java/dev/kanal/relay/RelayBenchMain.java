@@ -99,7 +99,7 @@ public final class RelayBenchMain {
   }
 
   private static Relay relay(Path dir, HlsTestServer up) throws Exception {
-    KanalProcess p = KanalProcess.startJava(dir, List.of("-Xmx512m"),
+    KanalProcess p = KanalProcess.startJava(dir, List.of(),
         RelayServerMain.class.getName(), "http://127.0.0.1:" + up.port(), "512MiB");
     String url = p.awaitLine("listening (\\S+)", Duration.ofSeconds(60));
     return new Relay(p, URI.create(url).getPort());
