@@ -42,22 +42,38 @@ final class LiveRoutes implements AutoCloseable {
   private final TsRoutes ts;
   private final HdHomeRunRoutes hdhomerun;
 
+  /** The routes of a server that also mounts the HLS relay: {@code .ts} ffmpeg reads HLS sources through it. */
   LiveRoutes(Vertx vertx, LiveSetup live, ExecutorService blocking, Supplier<String> serverUrl, MeterRegistry registry) {
     this(vertx, live, blocking, serverUrl, registry,
-        TsRelay.Limits.of(live.relay().gracePeriod(), live.relay().tuners()));
+        TsRelay.Limits.of(live.relay().gracePeriod(), live.relay().tuners()), true);
   }
 
+  /**
+   * The routes.
+   *
+   * @param viaRelay whether {@code /live/{id}/index.m3u8} (the HLS relay) is served at {@code serverUrl}, so the
+   *     {@code .ts} ffmpeg reads HLS sources through it instead of from the upstream
+   */
   LiveRoutes(Vertx vertx, LiveSetup live, ExecutorService blocking, Supplier<String> serverUrl, MeterRegistry registry,
-      TsRelay.Limits limits) {
+      TsRelay.Limits limits, boolean viaRelay) {
     this.vertx = vertx;
     this.live = live;
     this.blocking = blocking;
     this.serverUrl = serverUrl;
-    this.relay = live.ffmpeg().map(ffmpeg -> new TsRelay(ffmpeg, limits, registry));
+    // ffmpeg reads the channel from this server's own HLS relay (/live/{id}/index.m3u8), on loopback.
+    this.relay = live.ffmpeg().map(ffmpeg -> new TsRelay(ffmpeg, limits, registry, viaRelay
+        ? Optional.of(channel -> loopback(serverUrl.get()) + "/live/"
+            + java.net.URLEncoder.encode(channel.id(), java.nio.charset.StandardCharsets.UTF_8) + "/index.m3u8")
+        : Optional.empty()));
     this.channels = new ChannelRoutes(this);
     this.iptv = new IptvRoutes(this);
     this.ts = new TsRoutes(this, relay, limits.viewerBacklog());
     this.hdhomerun = new HdHomeRunRoutes(this);
+  }
+
+  /** The server's URL with a wildcard bind address (0.0.0.0, ::) replaced by the loopback address. */
+  static String loopback(String serverUrl) {
+    return serverUrl.replace("://0.0.0.0:", "://127.0.0.1:").replace("://[::]:", "://[::1]:");
   }
 
   /** Adds the routes; before the web shell's catch-all, so they win. */

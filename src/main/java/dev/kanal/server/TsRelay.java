@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -106,6 +107,13 @@ final class TsRelay implements AutoCloseable {
 
   private final Path ffmpeg;
   private final Limits limits;
+  /**
+   * The channel's playlist on Kanal's own HLS relay, when ffmpeg reads through it (the server's
+   * setting): then every upstream request goes through the relay's SSRF guard, tokens and fan-out
+   * (one upstream fetch for HLS and .ts viewers together), and the relay does the failover. Empty:
+   * ffmpeg reads the source itself (tests of this class alone).
+   */
+  private final Optional<java.util.function.Function<Channel, String>> viaRelay;
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, Session> sessions = new HashMap<>();
   private final ScheduledExecutorService timer;
@@ -116,8 +124,14 @@ final class TsRelay implements AutoCloseable {
   private boolean closed;
 
   TsRelay(Path ffmpeg, Limits limits, MeterRegistry registry) {
+    this(ffmpeg, limits, registry, Optional.empty());
+  }
+
+  TsRelay(Path ffmpeg, Limits limits, MeterRegistry registry,
+      Optional<java.util.function.Function<Channel, String>> viaRelay) {
     this.ffmpeg = ffmpeg;
     this.limits = limits;
+    this.viaRelay = viaRelay;
     this.timer = Executors.newSingleThreadScheduledExecutor(
         r -> Thread.ofPlatform().daemon().name("kanal-ts-timer").unstarted(r));
     registry.gauge("kanal.ts.viewers", viewerCount);
@@ -242,7 +256,11 @@ final class TsRelay implements AutoCloseable {
     }
     Process process;
     try {
-      process = new ProcessBuilder(command(source)).start();
+      // HLS sources go through the HLS relay; others (a raw MPEG-TS over HTTP) are read directly.
+      List<String> command = viaRelay.isPresent() && isHls(source.url())
+          ? command(ChannelSource.unchecked(viaRelay.get().apply(s.channel), Map.of(), "kanal relay", 0, true))
+          : command(source);
+      process = new ProcessBuilder(command).start();
       process.getOutputStream().close();
     } catch (IOException e) {
       log.error("event=ts.ffmpeg.unstartable channel={} ffmpeg={} reason=\"{}\"", s.channel.id(), ffmpeg, e.getMessage());
@@ -278,6 +296,17 @@ final class TsRelay implements AutoCloseable {
     StringBuilder stderr = new StringBuilder();
     Thread.ofVirtual().name("kanal-ts-err-" + process.pid()).start(() -> drainStderr(process, stderr));
     Thread.ofVirtual().name("kanal-ts-out-" + process.pid()).start(() -> read(s, run, process, stderr));
+  }
+
+  /** Whether a URL names an HLS playlist by its path ({@code .m3u8}, {@code .m3u}), as players decide too. */
+  static boolean isHls(String url) {
+    try {
+      String path = URI.create(url).getPath();
+      String p = path == null ? "" : path.toLowerCase(Locale.ROOT);
+      return p.endsWith(".m3u8") || p.endsWith(".m3u");
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** The ffmpeg command for a source: its headers, reconnects, the stall timeout, stream copy to TS on stdout. */

@@ -78,7 +78,8 @@ class TsSlowViewerTest {
         TestChannels.ffmpeg());
     TsRelay.Limits limits = new TsRelay.Limits(Duration.ofSeconds(2), 0, 192 * 1024, 8 << 20, Duration.ofSeconds(20),
         Duration.ofSeconds(1), 6);
-    routes = new LiveRoutes(vertx, setup, threads, () -> "http://127.0.0.1", metrics.registry(), limits);
+    // No HLS relay here: ffmpeg reads the upstream itself.
+    routes = new LiveRoutes(vertx, setup, threads, () -> "http://127.0.0.1", metrics.registry(), limits, false);
     Router router = Router.router(vertx);
     routes.mount(router);
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setSendBufferSize(8192))
