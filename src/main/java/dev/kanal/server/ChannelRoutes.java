@@ -38,6 +38,15 @@ final class ChannelRoutes {
     router.get("/api/channels").handler(this::list);
     router.get("/api/channels/groups").handler(this::groups);
     router.get("/api/channels/:id").handler(this::one);
+    router.post("/api/channels/refresh").handler(this::refresh);
+  }
+
+  /** Asks for a refresh of the sources now (after the one running, if any); 202, the catalog changes when it is done. */
+  private void refresh(RoutingContext ctx) {
+    live.live.tv().refreshNow();
+    JsonObject body = new JsonObject().put("status", "refreshing");
+    live.live.tv().snapshot().refreshedAt().ifPresent(at -> body.put("refreshedAt", at.toString()));
+    KanalServer.json(ctx, 202, body);
   }
 
   private void list(RoutingContext ctx) {
