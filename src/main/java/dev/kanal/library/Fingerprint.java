@@ -38,10 +38,15 @@ final class Fingerprint {
     return HexFormat.of().formatHex(sha.digest());
   }
 
-  /** The video id for a fingerprint: 16 URL-safe characters (96 bits), e.g. {@code q3Zk0fW_Lr8xYb2A}. */
+  /**
+   * The video id for a fingerprint: 16 URL-safe characters (96 bits), e.g. {@code q3Zk0fW_Lr8xYb2A},
+   * never starting with {@code -} (a command line would take it for an option: {@code kanal library
+   * info -Xy...}); such ids start with {@code Z} instead.
+   */
   static String id(String fingerprint) {
     byte[] digest = sha256().digest(("kanal-video:" + fingerprint).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 16);
+    String id = Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 16);
+    return id.charAt(0) == '-' ? "Z" + id.substring(1) : id;
   }
 
   private static void sample(FileChannel ch, ByteBuffer buf, long position, int length, MessageDigest sha) throws IOException {

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -186,16 +185,7 @@ final class LiveRoutes implements AutoCloseable {
 
   /** Runs {@code work} on a virtual thread; a failure answers 500 (logged), success continues on the event loop. */
   <T> Future<T> onVirtualThread(RoutingContext ctx, Callable<T> work) {
-    var context = vertx.getOrCreateContext();
-    CompletableFuture<T> done = new CompletableFuture<>();
-    blocking.execute(() -> {
-      try {
-        done.complete(work.call());
-      } catch (Throwable t) {
-        done.completeExceptionally(t);
-      }
-    });
-    return Future.fromCompletionStage(done, context).onFailure(t -> {
+    return VirtualThreads.call(vertx, blocking, work).onFailure(t -> {
       if (t instanceof BadRequest bad) {
         KanalServer.json(ctx, bad.status, KanalServer.error(bad.getMessage()));
         return;

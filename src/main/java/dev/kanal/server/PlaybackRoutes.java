@@ -31,7 +31,6 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -617,16 +616,7 @@ final class PlaybackRoutes implements AutoCloseable {
    * reached is 503 (the details go to the log, never to the client); anything else is 500.
    */
   private <T> Future<T> blocking(RoutingContext ctx, Callable<T> work) {
-    var context = vertx.getOrCreateContext();
-    CompletableFuture<T> done = new CompletableFuture<>();
-    blocking.execute(() -> {
-      try {
-        done.complete(work.call());
-      } catch (Throwable t) {
-        done.completeExceptionally(t);
-      }
-    });
-    return Future.fromCompletionStage(done, context).onFailure(t -> {
+    return VirtualThreads.call(vertx, blocking, work).onFailure(t -> {
       if (t instanceof StoreException) {
         log.warn("event=playback.store.failed store={} path={} error=\"{}\"", store.description(), ctx.request().path(),
             t.getMessage());

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,16 +140,7 @@ final class VideoRoutes {
 
   /** Runs {@code work} on a virtual thread; a failure answers 500 (logged), success continues on the event loop. */
   private <T> Future<T> blocking(RoutingContext ctx, Callable<T> work) {
-    var context = vertx.getOrCreateContext();
-    CompletableFuture<T> done = new CompletableFuture<>();
-    blocking.execute(() -> {
-      try {
-        done.complete(work.call());
-      } catch (Throwable t) {
-        done.completeExceptionally(t);
-      }
-    });
-    return Future.fromCompletionStage(done, context).onFailure(t -> {
+    return VirtualThreads.call(vertx, blocking, work).onFailure(t -> {
       log.error("event=api.failed path={} error=\"{}\"", ctx.request().path(), t.toString(), t);
       KanalServer.json(ctx, 500, KanalServer.error("internal error: " + t.getClass().getSimpleName()));
     });

@@ -46,7 +46,7 @@ final class RedisPlaybackStore implements PlaybackStore {
 
   private static final String PREFIX = "kanal:";
   /** Optimistic write attempts before giving up (only under heavy contention on one key). */
-  private static final int MAX_ATTEMPTS = 32;
+  private static final int MAX_ATTEMPTS = 64;
   /** Connections to Redis at most, and how long a caller waits for one. */
   private static final int POOL_SIZE = 32;
   /** Sessions listed or counted at most per kind when listing. */
@@ -478,7 +478,14 @@ final class RedisPlaybackStore implements PlaybackStore {
             return write.result();
           }
         }
-        Thread.onSpinWait();
+        // Another writer won: back off for a random while (up to 1, 2, 4 ... 32 ms), so that writers
+        // contending for one key spread out instead of colliding again in lock step.
+        try {
+          Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << Math.min(attempt, 5)) + 1);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new StoreException("interrupted while updating Redis key " + key, e);
+        }
       }
       throw new StoreException("Redis key " + key + " changed under " + MAX_ATTEMPTS + " attempts in a row; try again");
     });

@@ -15,6 +15,17 @@ class FingerprintAndThumbnailsTest {
   Path dir;
 
   @Test
+  void ids_neverStartWithADash_soTheCommandLineTakesThem() {
+    int dashes = 0;
+    for (int i = 0; i < 20_000; i++) {
+      String id = Fingerprint.id(Integer.toHexString(i));
+      assertThat(id).matches("[A-Za-z0-9_][A-Za-z0-9_-]{15}");
+      dashes += id.contains("-") ? 1 : 0;
+    }
+    assertThat(dashes).as("dashes elsewhere stay").isPositive();
+  }
+
+  @Test
   void fingerprint_dependsOnContentAndSize_notOnName() throws Exception {
     byte[] bytes = new byte[1_000_000];
     new Random(1).nextBytes(bytes);
