@@ -309,7 +309,9 @@ class TraversalTest {
       String fingerprint = HexFormat.of().formatHex(sha.digest());
       byte[] digest = MessageDigest.getInstance("SHA-256")
           .digest(("kanal-video:" + fingerprint).getBytes(StandardCharsets.US_ASCII));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 16);
+      String id = Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 16);
+      // ids never start with '-' (a command line would take them for options): Z instead
+      return id.startsWith("-") ? "Z" + id.substring(1) : id;
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
