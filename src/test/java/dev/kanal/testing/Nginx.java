@@ -38,18 +38,7 @@ public final class Nginx implements AutoCloseable {
 
   /** The nginx executable: {@code /usr/sbin/nginx}, else {@code nginx} on PATH; fails with how to install it. */
   public static Path executable() {
-    Path standard = Path.of("/usr/sbin/nginx");
-    if (Files.isExecutable(standard)) {
-      return standard;
-    }
-    String path = System.getenv().getOrDefault("PATH", "");
-    for (String dir : path.split(java.io.File.pathSeparator)) {
-      Path candidate = Path.of(dir, "nginx");
-      if (!dir.isEmpty() && Files.isExecutable(candidate)) {
-        return candidate;
-      }
-    }
-    throw new AssertionError("nginx is not installed; install it with 'apt-get install -y nginx'");
+    return Executables.find(Path.of("/usr/sbin/nginx"), "nginx", "apt-get install -y nginx");
   }
 
   /**
@@ -57,58 +46,25 @@ public final class Nginx implements AutoCloseable {
    * {@code "if_modified_since before;"}) added to its {@code http} block.
    */
   public static Nginx serve(Path root, String... extraHttpDirectives) throws IOException, InterruptedException {
-    AssertionError last = null;
-    for (int attempt = 0; attempt < 3; attempt++) {
-      try {
-        return tryStart(root, freePort(), extraHttpDirectives);
-      } catch (AssertionError e) {
-        // Another process may have taken the free port between our probe and nginx's bind: try another.
-        last = e;
-      }
-    }
-    throw last;
-  }
-
-  private static Nginx tryStart(Path root, int port, String... extra) throws IOException, InterruptedException {
-    Path prefix = Files.createTempDirectory("kanal-nginx-");
-    for (String dir : List.of("logs", "tmp")) {
-      Files.createDirectories(prefix.resolve(dir));
-    }
-    String config = """
-        daemon off;
-        master_process off;
-        worker_processes 1;
-        error_log %1$s/logs/error.log warn;
-        pid %1$s/nginx.pid;
-        events { worker_connections 4096; }
-        http {
-          access_log off;
-          server_tokens off;
-          client_body_temp_path %1$s/tmp/body;
-          proxy_temp_path %1$s/tmp/proxy;
-          fastcgi_temp_path %1$s/tmp/fastcgi;
-          uwsgi_temp_path %1$s/tmp/uwsgi;
-          scgi_temp_path %1$s/tmp/scgi;
-          types {
-            video/mp4 mp4 m4v;
-            video/x-matroska mkv;
-            video/webm webm;
-            video/mp2t ts;
-            text/plain txt;
-          }
-          default_type application/octet-stream;
-          sendfile on;
-          tcp_nopush on;
-          max_ranges 16;
-          keepalive_requests 1000000;
-          %3$s
-          server {
-            listen 127.0.0.1:%2$d;
-            root %4$s;
-          }
+    return withHttpBlock((prefix, port) -> """
+        types {
+          video/mp4 mp4 m4v;
+          video/x-matroska mkv;
+          video/webm webm;
+          video/mp2t ts;
+          text/plain txt;
         }
-        """.formatted(prefix, port, String.join("\n  ", extra), root.toAbsolutePath());
-    return launch(prefix, port, config);
+        default_type application/octet-stream;
+        sendfile on;
+        tcp_nopush on;
+        max_ranges 16;
+        keepalive_requests 1000000;
+        %s
+        server {
+          listen 127.0.0.1:%d;
+          root %s;
+        }
+        """.formatted(String.join("\n", extraHttpDirectives), port, root.toAbsolutePath()));
   }
 
   /**

@@ -38,17 +38,7 @@ public final class RedisServer implements AutoCloseable {
 
   /** The redis-server executable: {@code /usr/bin/redis-server}, else on PATH; fails with how to install it. */
   public static Path executable() {
-    Path standard = Path.of("/usr/bin/redis-server");
-    if (Files.isExecutable(standard)) {
-      return standard;
-    }
-    for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-      Path candidate = Path.of(d, "redis-server");
-      if (!d.isEmpty() && Files.isExecutable(candidate)) {
-        return candidate;
-      }
-    }
-    throw new AssertionError("redis-server is not installed; install it with 'apt-get install -y redis-server'");
+    return Executables.find(Path.of("/usr/bin/redis-server"), "redis-server", "apt-get install -y redis-server");
   }
 
   /** Starts a Redis on a free loopback port. */
