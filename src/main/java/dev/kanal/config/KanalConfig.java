@@ -19,14 +19,21 @@ import java.util.Set;
  * @param relay the live relay that re-serves the catalog's streams
  * @param store where playback state lives: the embedded database, or Redis shared by several nodes
  * @param playback resume positions, playback sessions and player analytics (QoE)
+ * @param vod VOD HLS: on-demand remux/transcode and packaging into an ABR ladder
  * @param ffmpeg the ffmpeg and ffprobe executables
  * @param log logging
  */
 public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryConfig library,
-    IptvConfig iptv, RelayConfig relay, StoreConfig store, PlaybackConfig playback, FfmpegConfig ffmpeg,
-    LogConfig log) {
+    IptvConfig iptv, RelayConfig relay, StoreConfig store, PlaybackConfig playback, VodConfig vod,
+    FfmpegConfig ffmpeg, LogConfig log) {
 
-  /** A config with the default store and playback settings. */
+  /** A config with the default VOD HLS settings. */
+  public KanalConfig(ServerConfig server, StorageConfig storage, LibraryConfig library, IptvConfig iptv,
+      RelayConfig relay, StoreConfig store, PlaybackConfig playback, FfmpegConfig ffmpeg, LogConfig log) {
+    this(server, storage, library, iptv, relay, store, playback, VodConfig.defaults(), ffmpeg, log);
+  }
+
+  /** A config with the default store, playback and VOD settings. */
   public KanalConfig(ServerConfig server, StorageConfig storage, LibraryConfig library, IptvConfig iptv,
       RelayConfig relay, FfmpegConfig ffmpeg, LogConfig log) {
     this(server, storage, library, iptv, relay, StoreConfig.defaults(), PlaybackConfig.defaults(), ffmpeg, log);
@@ -34,13 +41,63 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
 
   /** This config with another library section. */
   public KanalConfig withLibrary(LibraryConfig library) {
-    return new KanalConfig(server, storage, library, iptv, relay, store, playback, ffmpeg, log);
+    return new KanalConfig(server, storage, library, iptv, relay, store, playback, vod, ffmpeg, log);
   }
 
   /** This config with another live TV section. */
   public KanalConfig withIptv(IptvConfig iptv) {
-    return new KanalConfig(server, storage, library, iptv, relay, store, playback, ffmpeg, log);
+    return new KanalConfig(server, storage, library, iptv, relay, store, playback, vod, ffmpeg, log);
   }
+
+  /** This config with another VOD HLS section. */
+  public KanalConfig withVod(VodConfig vod) {
+    return new KanalConfig(server, storage, library, iptv, relay, store, playback, vod, ffmpeg, log);
+  }
+
+  /**
+   * VOD HLS: the on-demand path (remux or transcode per segment) and full packaging (ABR ladder).
+   *
+   * @param segmentDuration the fixed segment grid of the transcode path (the remux path follows the
+   *     source's key frames, at least this long)
+   * @param cacheSize on-demand segments kept on disk ({@code dataDir/cache/vod}), least recently used first out
+   * @param runAhead segments an on-demand ffmpeg produces ahead of the newest request before it pauses
+   * @param encoder the H.264 encoder: {@code software} (libx264), {@code vaapi}, {@code nvenc}, {@code qsv},
+   *     {@code videotoolbox}; a hardware encoder that fails falls back to software
+   * @param corsOrigins origins allowed to read the API and media routes from other sites; {@code *} for any
+   * @param packaging full packaging into an ABR ladder
+   */
+  public record VodConfig(Duration segmentDuration, ByteSize cacheSize, int runAhead, String encoder,
+      List<String> corsOrigins, PackagingConfig packaging) {
+    /** The defaults: 6 s segments, 10 GiB cache, 3 segments ahead, software encoding, no CORS. */
+    public static VodConfig defaults() {
+      return new VodConfig(Duration.ofSeconds(6), ByteSize.parse("10GiB"), 3, "software", List.of(),
+          PackagingConfig.defaults());
+    }
+  }
+
+  /**
+   * Full packaging: the ABR ladder and its job queue.
+   *
+   * @param ladder the rungs, highest first; rungs above the source's height are left out (never upscaled)
+   * @param format {@code auto} (TS for H.264 sources, fMP4 for HEVC and HDR), {@code ts} or {@code fmp4}
+   * @param concurrency packaging jobs at once
+   */
+  public record PackagingConfig(List<RungConfig> ladder, String format, int concurrency) {
+    /** 1080p 6 Mbps, 720p 3 Mbps, 480p 1.5 Mbps; automatic format; one job at a time. */
+    public static PackagingConfig defaults() {
+      return new PackagingConfig(List.of(new RungConfig(1080, 6000, 128), new RungConfig(720, 3000, 128),
+          new RungConfig(480, 1500, 96)), "auto", 1);
+    }
+  }
+
+  /**
+   * One rung of the ladder.
+   *
+   * @param height the picture height; the width follows the source's aspect ratio
+   * @param videoKbps the video bit rate in kbit/s
+   * @param audioKbps the AAC bit rate in kbit/s
+   */
+  public record RungConfig(int height, int videoKbps, int audioKbps) {}
 
   /**
    * Where playback state (progress, sessions, QoE) lives.
@@ -227,6 +284,7 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
         RelayConfig.defaults(),
         StoreConfig.defaults(),
         PlaybackConfig.defaults(),
+        VodConfig.defaults(),
         new FfmpegConfig("", ""),
         new LogConfig("auto", "info"));
   }

@@ -47,10 +47,18 @@ public final class KanalServer implements AutoCloseable {
    *     and the HDHomeRun routes; without it those answer 404
    * @param playback the store behind {@code /api/progress}, {@code /api/sessions} and {@code /api/qoe};
    *     without it those answer 404
+   * @param vod VOD HLS ({@code /vod/{id}/...}) and packaging of library videos; without it those answer 404
    */
   public record Options(String host, int port, String version, Duration shutdownTimeout, Optional<Path> demoDir,
       Optional<MediaFiles> mediaFiles, Optional<VideoLibrary> videos, Optional<LiveSetup> live,
-      Optional<PlaybackSetup> playback) {
+      Optional<PlaybackSetup> playback, Optional<VodSetup> vod) {
+
+    /** Options without VOD HLS. */
+    public Options(String host, int port, String version, Duration shutdownTimeout, Optional<Path> demoDir,
+        Optional<MediaFiles> mediaFiles, Optional<VideoLibrary> videos, Optional<LiveSetup> live,
+        Optional<PlaybackSetup> playback) {
+      this(host, port, version, shutdownTimeout, demoDir, mediaFiles, videos, live, playback, Optional.empty());
+    }
 
     /** Options without playback state. */
     public Options(String host, int port, String version, Duration shutdownTimeout, Optional<Path> demoDir,
@@ -72,17 +80,22 @@ public final class KanalServer implements AutoCloseable {
 
     /** These options with {@code mediaFiles} serving {@code /media/{id}/file}. */
     public Options withMediaFiles(MediaFiles mediaFiles) {
-      return new Options(host, port, version, shutdownTimeout, demoDir, Optional.of(mediaFiles), videos, live, playback);
+      return new Options(host, port, version, shutdownTimeout, demoDir, Optional.of(mediaFiles), videos, live, playback, vod);
     }
 
     /** These options with live TV. */
     public Options withLive(LiveSetup setup) {
-      return new Options(host, port, version, shutdownTimeout, demoDir, mediaFiles, videos, Optional.of(setup), playback);
+      return new Options(host, port, version, shutdownTimeout, demoDir, mediaFiles, videos, Optional.of(setup), playback, vod);
     }
 
     /** These options with playback state (progress, sessions, QoE). */
     public Options withPlayback(PlaybackSetup setup) {
-      return new Options(host, port, version, shutdownTimeout, demoDir, mediaFiles, videos, live, Optional.of(setup));
+      return new Options(host, port, version, shutdownTimeout, demoDir, mediaFiles, videos, live, Optional.of(setup), vod);
+    }
+
+    /** These options with VOD HLS and packaging. */
+    public Options withVod(VodSetup setup) {
+      return new Options(host, port, version, shutdownTimeout, demoDir, mediaFiles, videos, live, playback, Optional.of(setup));
     }
   }
 
