@@ -57,8 +57,10 @@ url="http://127.0.0.1:$port/index.m3u8"
 curl -sf "$url" > /dev/null || die "the test server did not start"
 
 # The launcher's JVM flags, class data sharing included (./kanal keeps an archive in target/).
+# Keep in step with ./kanal's record flags: the archive of the record kind, the quick compiler.
 java_opts=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED
-  -XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$out/kanal.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off)
+  -XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$out/kanal-record.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off
+  -XX:TieredStopAtLevel=1)
 run_kanal() { "$JAVA_HOME/bin/java" "${java_opts[@]}" -jar "$out/kanal.jar" record "$url" -o "$data/out/kanal.ts" > /dev/null; }
 run_streamlink() { "$streamlink" --stream-segment-threads 10 --force -o "$data/out/streamlink.ts" "$url" best > /dev/null 2>&1; }
 run_ffmpeg() { ffmpeg -hide_banner -loglevel error -y -i "$url" -c copy -f mpegts "$data/out/ffmpeg.ts"; }

@@ -23,12 +23,23 @@ public final class KanalCli {
 
   /** Runs {@code kanal} with these arguments and returns the exit code. */
   public static int run(String... args) {
-    return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    // record and play start faster with a root that knows only them (see KanalCommand.Streaming).
+    boolean streaming = args.length > 0 && KanalCommand.Streaming.COMMANDS.contains(args[0]);
+    if (streaming) {
+      dev.kanal.hls.HlsRecorder.warmUp();
+    }
+    Object root = streaming ? new KanalCommand.Streaming() : new KanalCommand();
+    return configure(new CommandLine(root), out, err).execute(args);
   }
 
   /** The configured command line, writing to the given streams (tests pass their own). */
   public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new KanalCommand());
+    return configure(new CommandLine(new KanalCommand()), out, err);
+  }
+
+  private static CommandLine configure(CommandLine cli, PrintWriter out, PrintWriter err) {
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -1,6 +1,7 @@
 package dev.kanal.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -35,19 +36,51 @@ public final class KanalCommand implements Runnable {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Log at debug level and show stack traces of errors.")
-  boolean debug;
-
-  @Option(names = "--log-format", scope = ScopeType.INHERIT, paramLabel = "auto|text|json",
-      description = "Log format (default: auto = text; env KANAL_LOG_FORMAT).")
-  String logFormat;
-
-  @Option(names = "--log-level", scope = ScopeType.INHERIT, paramLabel = "LEVEL",
-      description = "trace, debug, info, warn or error (default: info; env KANAL_LOG_LEVEL).")
-  String logLevel;
+  @Mixin
+  GlobalOptions global;
 
   @Override
   public void run() {
     throw new ParameterException(spec.commandLine(), "missing subcommand: run 'kanal --help' for the list");
+  }
+
+  /** Options of every command (read before picocli runs, by {@link KanalCli#configureLogging}). */
+  static final class GlobalOptions {
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Log at debug level and show stack traces of errors.")
+    boolean debug;
+
+    @Option(names = "--log-format", scope = ScopeType.INHERIT, paramLabel = "auto|text|json",
+        description = "Log format (default: auto = text; env KANAL_LOG_FORMAT).")
+    String logFormat;
+
+    @Option(names = "--log-level", scope = ScopeType.INHERIT, paramLabel = "LEVEL",
+        description = "trace, debug, info, warn or error (default: info; env KANAL_LOG_LEVEL).")
+    String logLevel;
+  }
+
+  /**
+   * {@code kanal} with only {@code record} and {@code play}: what {@link KanalCli#run} builds for those
+   * two commands. Building every subcommand's model costs a streaming command about 0.4 s of
+   * start-up on a small machine, which a recording that should take a second cannot afford. Help,
+   * options and errors are the same as through {@link KanalCommand}.
+   */
+  @Command(name = "kanal",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionCommand.Provider.class,
+      subcommands = {PlayCommand.class, RecordCommand.class})
+  static final class Streaming implements Runnable {
+    /** The subcommands this root has. */
+    static final java.util.Set<String> COMMANDS = java.util.Set.of("play", "record");
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    GlobalOptions global;
+
+    @Override
+    public void run() {
+      throw new ParameterException(spec.commandLine(), "missing subcommand: run 'kanal --help' for the list");
+    }
   }
 }

@@ -7,7 +7,6 @@ import dev.kanal.hls.Players.Player;
 import dev.kanal.hls.Players.PlayerCommand;
 import dev.kanal.hls.Quality;
 import dev.kanal.hls.RecordOptions;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -94,7 +93,7 @@ final class PlayCommand implements Callable<Integer> {
       RecordOptions.Builder b = RecordOptions.builder().quality(quality);
       allHeaders.forEach(b::header);
       try {
-        HlsRecorder.Resolved resolved = HlsRecorder.create(b.build(), new SimpleMeterRegistry()).resolve(url);
+        HlsRecorder.Resolved resolved = HlsRecorder.create(b.build()).resolve(url);
         playUrl = resolved.url().toString();
         title = Optional.of(title.map(t -> t + " (" + resolved.quality() + ")").orElse(resolved.quality()));
       } catch (HlsException e) {

@@ -3,9 +3,6 @@ package dev.kanal.hls;
 import dev.kanal.net.HostThrottle;
 import dev.kanal.net.HttpFetcher;
 import dev.kanal.playlist.HlsByteRange;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.CookieManager;
@@ -55,7 +52,7 @@ final class HlsHttp implements AutoCloseable {
   enum Purpose { PLAYLIST, KEY, SEGMENT, INIT }
 
   /** A fetched body and the final URI after redirects. */
-  record Body(URI uri, byte[] bytes) {}
+  record Body(URI uri, byte[] bytes, int attempts) {}
 
   /** A response with a status that is not a success. */
   static final class StatusException extends IOException {
@@ -76,12 +73,12 @@ final class HlsHttp implements AutoCloseable {
   private final ExecutorService executor;
   private final HostThrottle throttle;
   private final Backoff backoff;
-  private final MeterRegistry registry;
+  private final DownloadMetrics metrics;
   private final Map<String, String> headers;
 
-  HlsHttp(RecordOptions options, MeterRegistry registry, RandomGenerator random) {
+  HlsHttp(RecordOptions options, DownloadMetrics metrics, RandomGenerator random) {
     this.options = options;
-    this.registry = registry;
+    this.metrics = metrics;
     this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("hls-http-", 0).factory());
     this.client = HttpClient.newBuilder()
         .connectTimeout(options.connectTimeout())
@@ -100,6 +97,21 @@ final class HlsHttp implements AutoCloseable {
     this.headers = Map.copyOf(all);
   }
 
+  /**
+   * Starts the one-time set-up of TLS (the JDK's trust store and cipher suites: about 0.3 s, which
+   * every {@link HttpClient} pays when it is built, https or not) on a background thread, so that it
+   * overlaps with the rest of a command's start-up. A failure is left for the first request to report.
+   */
+  static void warmUp() {
+    Thread.ofPlatform().daemon().name("hls-tls-warm-up").start(() -> {
+      try {
+        javax.net.ssl.SSLContext.getDefault().getDefaultSSLParameters();
+      } catch (java.security.NoSuchAlgorithmException | RuntimeException e) {
+        // The client is built with the same default context and reports the problem then.
+      }
+    });
+  }
+
   /** Fetches with retries; the last failure is thrown when every attempt failed. */
   Body fetch(URI uri, Optional<HlsByteRange> range, Purpose purpose) throws IOException, InterruptedException {
     IOException last = null;
@@ -113,7 +125,7 @@ final class HlsHttp implements AutoCloseable {
       try {
         Body body = fetchOnce(uri, range, purpose);
         count(uri, purpose, "ok");
-        return body;
+        return new Body(body.uri(), body.bytes(), attempt);
       } catch (IOException e) {
         last = e;
         boolean retry = attempt < options.attempts() && isRetryable(e);
@@ -200,14 +212,9 @@ final class HlsHttp implements AutoCloseable {
       bytes = slice(uri, bytes, range.get(), status);
     }
     if (purpose == Purpose.SEGMENT || purpose == Purpose.INIT) {
-      Timer.builder("kanal.segment.download")
-          .description("Time to download one HLS segment, body included")
-          .tag("host", host(uri))
-          .publishPercentileHistogram()
-          .register(registry)
-          .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      metrics.downloaded(uri, System.nanoTime() - start);
     }
-    return new Body(response.uri(), bytes);
+    return new Body(response.uri(), bytes, 1);
   }
 
   /** The Range header for a byte range: {@code bytes=offset-last}. */
@@ -231,17 +238,8 @@ final class HlsHttp implements AutoCloseable {
 
   private void count(URI uri, Purpose purpose, String outcome) {
     if (purpose == Purpose.SEGMENT || purpose == Purpose.INIT) {
-      Counter.builder("kanal.segment.downloads")
-          .description("HLS segment download attempts by upstream host and outcome (ok, retry, failed)")
-          .tag("host", host(uri))
-          .tag("outcome", outcome)
-          .register(registry)
-          .increment();
+      metrics.attempt(uri, outcome);
     }
-  }
-
-  private static String host(URI uri) {
-    return uri.getHost() == null ? "" : uri.getHost();
   }
 
   private static String describe(IOException e) {

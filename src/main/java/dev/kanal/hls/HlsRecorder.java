@@ -11,7 +11,6 @@ import dev.kanal.playlist.ParseOptions;
 import dev.kanal.playlist.Playlist;
 import dev.kanal.playlist.PlaylistParseException;
 import dev.kanal.playlist.Playlists;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -41,20 +40,33 @@ public final class HlsRecorder {
   static final long MAX_PLAYLIST_BYTES = 64L * 1024 * 1024;
 
   private final RecordOptions options;
-  private final MeterRegistry registry;
+  private final DownloadMetrics metrics;
   private final RandomGenerator random;
   private volatile Recording recording;
   private volatile boolean stopRequested;
 
-  private HlsRecorder(RecordOptions options, MeterRegistry registry, RandomGenerator random) {
+  private HlsRecorder(RecordOptions options, DownloadMetrics metrics, RandomGenerator random) {
     this.options = options;
-    this.registry = registry;
+    this.metrics = metrics;
     this.random = random;
   }
 
   /** A recorder with these options, counting segment downloads in the registry. */
-  public static HlsRecorder create(RecordOptions options, MeterRegistry registry) {
-    return new HlsRecorder(options, registry, ThreadLocalRandom.current());
+  public static HlsRecorder create(RecordOptions options, io.micrometer.core.instrument.MeterRegistry registry) {
+    return new HlsRecorder(options, new MicrometerDownloadMetrics(registry), ThreadLocalRandom.current());
+  }
+
+  /**
+   * Prepares, on a background thread, what the first request needs and takes long to set up (TLS),
+   * for a command that will record or play soon; optional, and harmless when nothing follows.
+   */
+  public static void warmUp() {
+    HlsHttp.warmUp();
+  }
+
+  /** A recorder with these options that counts nothing (the command line: no metrics registry to load). */
+  public static HlsRecorder create(RecordOptions options) {
+    return new HlsRecorder(options, DownloadMetrics.NONE, ThreadLocalRandom.current());
   }
 
   /**
@@ -76,7 +88,7 @@ public final class HlsRecorder {
    * {@code kanal play} and for record's first step.
    */
   public Resolved resolve(URI url) throws HlsException, InterruptedException {
-    try (HlsHttp http = new HlsHttp(options, registry, random)) {
+    try (HlsHttp http = new HlsHttp(options, metrics, random)) {
       return resolve(http, url, true);
     }
   }
@@ -113,8 +125,8 @@ public final class HlsRecorder {
    */
   public RecordSummary record(URI url, RecordTarget target, RecordListener listener)
       throws HlsException, InterruptedException {
-    try (HlsHttp http = new HlsHttp(options, registry, random);
-        Recording rec = new Recording(listener, options.threads())) {
+    try (HlsHttp http = new HlsHttp(options, metrics, random);
+        Recording rec = new Recording(listener, options.threads(), options.maxThreads())) {
       recording = rec;
       if (stopRequested) {
         rec.stop("stopped");

@@ -197,6 +197,8 @@ class Pipeline {
       Optional<HlsKey> key = Aes128.applicableKey(segment.keys());
       budget.awaitRoom(myOrder);
       rec.downloads.acquire();
+      long start = System.nanoTime();
+      boolean congested = true;
       try {
         Optional<InitKey> initKey = segment.map().map(m -> new InitKey(base.resolve(m.uri()), m.byteRange()));
         byte[] init = null;
@@ -204,7 +206,15 @@ class Pipeline {
           init = init(initKey.get());
         }
         URI uri = base.resolve(segment.uri());
-        byte[] data = http.fetch(uri, segment.byteRange(), HlsHttp.Purpose.SEGMENT).bytes();
+        byte[] data;
+        try {
+          HlsHttp.Body body = http.fetch(uri, segment.byteRange(), HlsHttp.Purpose.SEGMENT);
+          congested = body.attempts() > 1;
+          data = body.bytes();
+        } catch (IOException e) {
+          congested = HlsHttp.isRetryable(e);
+          throw e;
+        }
         if (key.isPresent()) {
           URI keyUri = base.resolve(key.get().uri().orElseThrow(() -> new HlsException(HlsException.Kind.UPSTREAM,
               "EXT-X-KEY METHOD=AES-128 without a URI")));
@@ -214,7 +224,7 @@ class Pipeline {
         budget.add(ok.held());
         return ok;
       } finally {
-        rec.downloads.release();
+        rec.downloads.release(System.nanoTime() - start, congested);
       }
     } catch (HlsException e) {
       return new Fatal(e);

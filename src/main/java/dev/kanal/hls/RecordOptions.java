@@ -11,7 +11,9 @@ import java.util.Optional;
  * headers, and how hard to try. Built with {@link #builder()}; every field has a default.
  *
  * @param quality the variant to pick: {@code best}, {@code worst}, {@code 720p}, {@code 720p60} or {@code 3000k}
- * @param threads how many segments download at once (latency, not bandwidth, is the usual limit)
+ * @param threads how many segments download at once at the start (latency, not bandwidth, is the usual limit)
+ * @param maxThreads how many at most: above {@code threads}, the number grows while more at once
+ *     downloads faster and shrinks when the server struggles ({@link DownloadLimit}); equal: fixed
  * @param maxDuration stop after this much media time has been queued (live streams); empty: until the end
  * @param liveEdge how many segments from the end of a live playlist to start at
  * @param fromStart start a live playlist at its first segment instead of the live edge
@@ -25,7 +27,7 @@ import java.util.Optional;
  * @param requestTimeout the deadline for one whole request, body included
  * @param includeAudio download an alternative audio rendition (EXT-X-MEDIA TYPE=AUDIO with a URI) too
  */
-public record RecordOptions(String quality, int threads, Optional<Duration> maxDuration, int liveEdge,
+public record RecordOptions(String quality, int threads, int maxThreads, Optional<Duration> maxDuration, int liveEdge,
     boolean fromStart, Map<String, String> headers, Duration throttle, int attempts, Duration backoff,
     Duration playlistErrorWindow, long memoryBudget, Duration connectTimeout, Duration requestTimeout,
     boolean includeAudio) {
@@ -36,13 +38,15 @@ public record RecordOptions(String quality, int threads, Optional<Duration> maxD
     Objects.requireNonNull(maxDuration, "maxDuration");
     headers = Map.copyOf(headers);
     requireArgument(threads >= 1 && threads <= 256, "threads must be between 1 and 256, was %s", threads);
+    requireArgument(maxThreads >= threads && maxThreads <= 256,
+        "the most threads must be between threads and 256, was %s", maxThreads);
     requireArgument(liveEdge >= 1, "live edge must be at least 1, was %s", liveEdge);
     requireArgument(attempts >= 1, "attempts must be at least 1, was %s", attempts);
     requireArgument(memoryBudget > 0, "memory budget must be positive, was %s", memoryBudget);
     requireArgument(!throttle.isNegative(), "throttle must not be negative, was %s", throttle);
   }
 
-  /** A builder holding the defaults: best, 16 threads, live edge 3, 3 attempts, 120 s playlist error window. */
+  /** A builder holding the defaults: best, 16 threads growing to 32, live edge 3, 3 attempts, 120 s playlist error window. */
   public static Builder builder() {
     return new Builder();
   }
@@ -52,6 +56,7 @@ public record RecordOptions(String quality, int threads, Optional<Duration> maxD
     Builder b = new Builder();
     b.quality = quality;
     b.threads = threads;
+    b.maxThreads = maxThreads;
     b.maxDuration = maxDuration;
     b.liveEdge = liveEdge;
     b.fromStart = fromStart;
@@ -77,6 +82,7 @@ public record RecordOptions(String quality, int threads, Optional<Duration> maxD
   public static final class Builder {
     private String quality = "best";
     private int threads = 16;
+    private int maxThreads = 32;
     private Optional<Duration> maxDuration = Optional.empty();
     private int liveEdge = 3;
     private boolean fromStart;
@@ -98,9 +104,17 @@ public record RecordOptions(String quality, int threads, Optional<Duration> maxD
       return this;
     }
 
-    /** Concurrent segment downloads. */
+    /** Concurrent segment downloads, always this many (no adapting). */
     public Builder threads(int value) {
       threads = value;
+      maxThreads = value;
+      return this;
+    }
+
+    /** Concurrent segment downloads: {@code initial} at first, adapted up to {@code max}. */
+    public Builder threads(int initial, int max) {
+      threads = initial;
+      maxThreads = max;
       return this;
     }
 
@@ -179,7 +193,7 @@ public record RecordOptions(String quality, int threads, Optional<Duration> maxD
 
     /** Validates and builds. */
     public RecordOptions build() {
-      return new RecordOptions(quality, threads, maxDuration, liveEdge, fromStart, headers, throttle, attempts,
+      return new RecordOptions(quality, threads, maxThreads, maxDuration, liveEdge, fromStart, headers, throttle, attempts,
           backoff, playlistErrorWindow, memoryBudget, connectTimeout, requestTimeout, includeAudio);
     }
   }

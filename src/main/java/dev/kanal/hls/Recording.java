@@ -7,20 +7,19 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The state one recording's threads share: the stop signal, the first fatal error, the fetch
- * pool (virtual threads, at most {@code threads} downloads at once across tracks) and what the
+ * pool (virtual threads; {@link DownloadLimit} says how many downloads at once across tracks) and what the
  * summary will say.
  */
 final class Recording implements AutoCloseable {
 
   final RecordListener listener;
-  final Semaphore downloads;
+  final DownloadLimit downloads;
   final ExecutorService fetchPool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("hls-fetch-", 0).factory());
   final AtomicLong totalBytes = new AtomicLong();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -31,9 +30,9 @@ final class Recording implements AutoCloseable {
   private long segments;
   private BigDecimal seconds = BigDecimal.ZERO;
 
-  Recording(RecordListener listener, int threads) {
+  Recording(RecordListener listener, int threads, int maxThreads) {
     this.listener = listener;
-    this.downloads = new Semaphore(threads);
+    this.downloads = threads == maxThreads ? DownloadLimit.fixed(threads) : DownloadLimit.adaptive(threads, maxThreads);
   }
 
   /** Asks every thread to stop; the first reason given is kept. */

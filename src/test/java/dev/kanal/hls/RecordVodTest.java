@@ -78,6 +78,30 @@ class RecordVodTest {
   }
 
   @Test
+  void downloadsAtOnce_growBeyondTheStartWhileLatencyBound_andStayFixedWhenChosen() throws Exception {
+    server.latency(Duration.ofMillis(40));
+    try {
+      server.resetMostInFlight();
+      Path adaptive = out.resolve("adaptive.ts");
+      HlsRecorder.create(fast().build()).record(server.uri("/vod300/index.m3u8"), RecordTarget.ts(adaptive), e -> {});
+      int grown = server.mostInFlight();
+      server.resetMostInFlight();
+      Path fixed = out.resolve("fixed.ts");
+      HlsRecorder.create(fast().threads(16).build()).record(server.uri("/vod300/index.m3u8"), RecordTarget.ts(fixed),
+          e -> {});
+      int chosen = server.mostInFlight();
+
+      // Default: 16 at first, growing (a quarter per round) to at most 32 while each round is as fast as the fastest.
+      assertThat(grown).isGreaterThan(16).isLessThanOrEqualTo(32);
+      assertThat(chosen).isLessThanOrEqualTo(16).isGreaterThan(8);
+      assertThat(Files.readAllBytes(adaptive)).isEqualTo(clearBytes("vod300"));
+      assertThat(Files.readAllBytes(fixed)).isEqualTo(clearBytes("vod300"));
+    } finally {
+      server.latency(Duration.ZERO);
+    }
+  }
+
+  @Test
   void record_vod300_isByteIdenticalToTheConcatenatedSegments() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Path file = out.resolve("vod.ts");

@@ -66,6 +66,8 @@ public final class HlsTestServer implements AutoCloseable {
   /** Header name (lower case) to the value every request must carry, else 403 (e.g. a Referer check). */
   private final Map<String, String> requiredHeaders = new ConcurrentHashMap<>();
   private volatile Duration latency = Duration.ZERO;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger mostInFlight = new AtomicInteger();
   private volatile boolean closed;
 
   private HlsTestServer(Path root, int port) throws IOException {
@@ -156,6 +158,16 @@ public final class HlsTestServer implements AutoCloseable {
   }
 
   /** The paths requested so far, in order (with the query). */
+  /** The most requests this server was answering at one time since the last {@link #resetMostInFlight()}. */
+  public int mostInFlight() {
+    return mostInFlight.get();
+  }
+
+  /** Starts counting {@link #mostInFlight()} afresh. */
+  public void resetMostInFlight() {
+    mostInFlight.set(inFlight.get());
+  }
+
   public List<String> requests() {
     return List.copyOf(requests);
   }
@@ -206,10 +218,17 @@ public final class HlsTestServer implements AutoCloseable {
         String target = parts.length > 1 ? parts[1] : "/";
         requests.add(target);
         requestHeaders.add(headers);
-        if (!latency.isZero()) {
-          Thread.sleep(latency);
+        mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        boolean keepOpen;
+        try {
+          if (!latency.isZero()) {
+            Thread.sleep(latency);
+          }
+          keepOpen = respond(socket, out, parts[0], target, headers);
+        } finally {
+          inFlight.decrementAndGet();
         }
-        if (!respond(socket, out, parts[0], target, headers)) {
+        if (!keepOpen) {
           return;
         }
         if ("close".equalsIgnoreCase(headers.get("connection"))) {

@@ -1,0 +1,97 @@
+package dev.kanal.hls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The download limit's rule, driven with made-up download times. */
+class DownloadLimitTest {
+
+  private static final long MS = 1_000_000;
+
+  /** Runs one round: as many downloads as the limit, each taking {@code ms}. */
+  private static void round(DownloadLimit limit, long ms) throws InterruptedException {
+    int n = limit.limit();
+    for (int i = 0; i < n; i++) {
+      limit.acquire();
+    }
+    for (int i = 0; i < n; i++) {
+      limit.release(ms * MS, false);
+    }
+  }
+
+  @Test
+  void latencyBound_growsByAQuarterPerRound_upToTheMaximum() throws Exception {
+    DownloadLimit limit = DownloadLimit.adaptive(16, 32);
+    round(limit, 50);
+    assertThat(limit.limit()).isEqualTo(20);
+    round(limit, 52);
+    assertThat(limit.limit()).isEqualTo(25);
+    round(limit, 49);
+    round(limit, 51);
+    round(limit, 50);
+    assertThat(limit.limit()).isEqualTo(32);
+  }
+
+  @Test
+  void bandwidthBound_stopsGrowing_andShrinksWhenDownloadsSlowDownALot() throws Exception {
+    DownloadLimit limit = DownloadLimit.adaptive(16, 32);
+    round(limit, 100);
+    assertThat(limit.limit()).isEqualTo(20);
+    round(limit, 200); // twice the fastest: more at once no longer helps, keep the limit
+    assertThat(limit.limit()).isEqualTo(20);
+    round(limit, 400); // four times: the link is the bottleneck, back off a quarter
+    assertThat(limit.limit()).isEqualTo(15);
+  }
+
+  @Test
+  void congestion_halvesTheLimit_downToOne() throws Exception {
+    DownloadLimit limit = DownloadLimit.adaptive(16, 32);
+    limit.acquire();
+    limit.release(50 * MS, true);
+    assertThat(limit.limit()).isEqualTo(8);
+    for (int i = 0; i < 10; i++) {
+      limit.acquire();
+      limit.release(50 * MS, true);
+    }
+    assertThat(limit.limit()).isEqualTo(1);
+  }
+
+  @Test
+  void fixed_neverChanges() throws Exception {
+    DownloadLimit limit = DownloadLimit.fixed(16);
+    round(limit, 50);
+    limit.acquire();
+    limit.release(500 * MS, true);
+    assertThat(limit.limit()).isEqualTo(16);
+  }
+
+  @Test
+  void acquire_waitsWhileTheLimitIsReached() throws Exception {
+    DownloadLimit limit = DownloadLimit.fixed(2);
+    limit.acquire();
+    limit.acquire();
+    CountDownLatch third = new CountDownLatch(1);
+    Thread t = Thread.ofVirtual().start(() -> {
+      try {
+        limit.acquire();
+        third.countDown();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    assertThat(third.await(200, TimeUnit.MILLISECONDS)).isFalse();
+    limit.release(MS, false);
+    assertThat(third.await(5, TimeUnit.SECONDS)).isTrue();
+    t.join();
+  }
+
+  @Test
+  void rejectsAnImpossibleRange() {
+    assertThatThrownBy(() -> DownloadLimit.adaptive(16, 8)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DownloadLimit.fixed(0)).isInstanceOf(IllegalArgumentException.class);
+  }
+}
