@@ -118,6 +118,8 @@ public final class KanalServer implements AutoCloseable {
   private volatile Optional<LiveRoutes> liveRoutes = Optional.empty();
   /** The HLS relay ({@code /live/{id}/...}): one engine shared by every event loop's router; built in listen(). */
   private volatile Optional<RelayRoutes> relayRoutes = Optional.empty();
+  /** The web UI's page and assets. */
+  private final WebUi webUi = WebUi.load();
   /** Progress, sessions and QoE, shared by every event loop's router; built in listen(). */
   private volatile Optional<PlaybackRoutes> playbackRoutes = Optional.empty();
 
@@ -238,6 +240,7 @@ public final class KanalServer implements AutoCloseable {
         StaticHandler.create(io.vertx.ext.web.handler.FileSystemAccess.ROOT, dir.toAbsolutePath().toString())
             .setCachingEnabled(false)
             .setDirectoryListing(false)));
+    webUi.mount(router);
     router.route("/*").handler(StaticHandler.create("web").setIndexPage("index.html"));
     router.route("/api/*").last().handler(ctx -> json(ctx, 404, error("no such API route: " + ctx.request().path())));
     router.errorHandler(500, ctx -> {

@@ -107,6 +107,8 @@ final class PlaybackRoutes implements AutoCloseable {
     BodyHandler small = BodyHandler.create(false).setBodyLimit(SMALL_BODY_LIMIT);
     BodyHandler large = BodyHandler.create(false).setBodyLimit(QOE_BODY_LIMIT);
     router.put("/api/progress/:videoId").handler(small).handler(this::putProgress).failureHandler(this::failed);
+    // The same for navigator.sendBeacon, which can only POST: a page that closes saves its position this way.
+    router.post("/api/progress/:videoId").handler(small).handler(this::putProgress).failureHandler(this::failed);
     router.get("/api/progress/:videoId").handler(this::getProgress);
     router.get("/api/progress").handler(this::continueWatching);
     router.get("/api/sessions/active").handler(this::active);

@@ -18,8 +18,10 @@ import java.util.Objects;
 public record ProgressEntry(String videoId, String deviceId, Duration position, Duration duration,
     Instant updatedAt, Instant receivedAt) {
 
-  /** Videos this close to the end count as watched: less than a minute left ... */
+  /** Videos this close to the end count as watched: less than a minute left (the credits) ... */
   static final Duration FINISHED_REMAINING = Duration.ofSeconds(60);
+  /** ... when the video is long enough to have credits (a 20 s clip stopped at 11 s is not watched) ... */
+  static final Duration CREDITS_AFTER = Duration.ofMinutes(10);
   /** ... or more than 95 % seen. */
   static final double FINISHED_SHARE = 0.95;
 
@@ -35,10 +37,10 @@ public record ProgressEntry(String videoId, String deviceId, Duration position, 
     updatedAt = updatedAt.isAfter(receivedAt) ? receivedAt : updatedAt;
   }
 
-  /** Whether the video counts as watched: more than 95 % seen or less than 60 s left. */
+  /** Whether the video counts as watched: more than 95 % seen, or less than 60 s left of 10 minutes or more. */
   public boolean finished() {
     return position.toMillis() > duration.toMillis() * FINISHED_SHARE
-        || duration.minus(position).compareTo(FINISHED_REMAINING) < 0;
+        || (duration.compareTo(CREDITS_AFTER) >= 0 && duration.minus(position).compareTo(FINISHED_REMAINING) < 0);
   }
 
   /** What is left to watch. */

@@ -88,16 +88,20 @@ class QoeStatsTest {
   }
 
   @Test
-  void finished_isMoreThan95PercentOrLessThanAMinuteLeft() {
+  void finished_isMoreThan95PercentOrTheLastMinuteOfALongVideo() {
     assertThat(entry(3420, 3600).finished()).as("95 % exactly, 180 s left").isFalse();
     assertThat(entry(3421, 3600).finished()).as("just past 95 %").isTrue();
     assertThat(entry(541, 600).finished()).as("59 s left").isTrue();
     assertThat(entry(540, 600).finished()).as("60 s left, 90 %").isFalse();
-    assertThat(entry(10, 30).finished()).as("a 30 s clip always has less than a minute left").isTrue();
+    assertThat(entry(11, 20).finished()).as("a 20 s clip at 11 s: the minute rule is for credits").isFalse();
+    assertThat(entry(19.5, 20).finished()).as("a 20 s clip past 95 %").isTrue();
+    assertThat(entry(530, 590).finished()).as("60 s left of under 10 minutes, 89.8 %").isFalse();
+    assertThat(entry(10, 30).finished()).as("a 30 s clip at a third: the minute rule is for credits").isFalse();
     assertThat(entry(700, 600).position()).as("clamped to the duration").isEqualTo(Duration.ofSeconds(600));
   }
 
-  static ProgressEntry entry(long position, long duration) {
-    return new ProgressEntry("v", "tv", Duration.ofSeconds(position), Duration.ofSeconds(duration), T0, T0);
+  static ProgressEntry entry(double position, long duration) {
+    return new ProgressEntry("v", "tv", Duration.ofMillis(Math.round(position * 1000)), Duration.ofSeconds(duration),
+        T0, T0);
   }
 }
