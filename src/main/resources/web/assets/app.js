@@ -170,6 +170,11 @@
     }
     const player = createPlayer(stage, { kind: 'video', id: v.id, src: useHls ? hlsUrl : file.url, hls: useHls,
       thumbnails: v.thumbnails && v.thumbnails.vtt, duration: v.duration });
+    // Text subtitles of the file, as WebVTT made by the server (picture subtitles cannot be shown).
+    (v.streams || []).filter((st) => st.type === 'subtitle' && TEXT_SUBTITLES.includes(st.codec)).forEach((st, i) => {
+      player.video.append(el('track', { kind: 'subtitles', src: '/api/videos/' + encodeURIComponent(v.id) + '/subtitles/' + st.index + '.vtt',
+        srclang: st.language || null, label: st.title || st.language || 'Subtitles ' + (i + 1), 'data-testid': 'subtitle-track' }));
+    });
     // Resume: ask before playing when this user stopped somewhere in the middle.
     let saved = null;
     try { saved = await api('/api/progress/' + encodeURIComponent(v.id)); } catch (e) { /* 404: never played */ }
@@ -185,6 +190,9 @@
     }
     trackProgress(player.video, v.id);
   }
+
+  /** Subtitle codecs the server turns into WebVTT (library.Thumbnails.TEXT_SUBTITLES). */
+  const TEXT_SUBTITLES = ['subrip', 'srt', 'ass', 'ssa', 'mov_text', 'webvtt', 'text'];
 
   async function showPackaging(id, box) {
     let status;

@@ -124,6 +124,30 @@ public final class Thumbnails {
     return made.map(s -> new Strip(vtt, s));
   }
 
+  /** Subtitle codecs ffmpeg turns into WebVTT; picture subtitles (PGS, DVD) cannot be. */
+  public static final java.util.Set<String> TEXT_SUBTITLES = java.util.Set.of("subrip", "srt", "ass", "ssa", "mov_text",
+      "webvtt", "text");
+
+  /**
+   * A text subtitle stream of a video as WebVTT, for browsers' {@code <track>}; empty when the stream
+   * is not a text subtitle of that video. ffmpeg reads the whole file for it (subtitles are spread
+   * through it), once: the result is cached like the pictures.
+   */
+  public Optional<Path> subtitles(Video v, int streamIndex) throws MediaToolException, IOException {
+    if (v.status() != Video.Status.OK || v.info() == null || v.info().streams().stream().noneMatch(
+        st -> st.index() == streamIndex && "subtitle".equals(st.type()) && TEXT_SUBTITLES.contains(st.codec()))) {
+      return Optional.empty();
+    }
+    Path target = dir(v).resolve("subtitles-" + streamIndex + ".vtt");
+    return once(target, () -> {
+      Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".vtt");
+      run(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-v", "error", "-i", v.path().toString(),
+          "-map", "0:" + streamIndex, "-c:s", "webvtt", "-f", "webvtt", "-y", tmp.toString()));
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return target;
+    });
+  }
+
   /** The WebVTT that maps each interval to its tile of the sprite. */
   static String vtt(int tiles, double interval, double duration, int tileHeight) {
     StringBuilder out = new StringBuilder("WEBVTT\n");
@@ -218,7 +242,7 @@ public final class Thumbnails {
     ProcessResult result = Processes.run(command, TIMEOUT, 8 * 1024);
     if (result.exitCode() != 0) {
       String first = result.output().lines().findFirst().orElse("").strip();
-      throw new MediaToolException("ffmpeg could not take a frame (exit " + result.exitCode() + "): " + first);
+      throw new MediaToolException("ffmpeg failed (exit " + result.exitCode() + "): " + first);
     }
   }
 

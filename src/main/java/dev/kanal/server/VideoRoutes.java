@@ -46,6 +46,7 @@ final class VideoRoutes {
     router.get("/api/videos/:id/poster.jpg").handler(ctx -> image(ctx, "poster"));
     router.get("/api/videos/:id/thumbnails.jpg").handler(ctx -> image(ctx, "sprite"));
     router.get("/api/videos/:id/thumbnails.vtt").handler(ctx -> image(ctx, "vtt"));
+    router.get("/api/videos/:id/subtitles/:file").handler(this::subtitles);
     router.post("/api/library/scan").handler(ctx -> {
       videos.requestScan().run();
       KanalServer.json(ctx, 202, new JsonObject().put("status", "scan requested"));
@@ -129,6 +130,33 @@ final class VideoRoutes {
       }
       ctx.response()
           .putHeader("Content-Type", kind.equals("vtt") ? "text/vtt; charset=utf-8" : "image/jpeg")
+          .putHeader("Cache-Control", "public, max-age=86400")
+          .sendFile(file.get().toString());
+    });
+  }
+
+  /** {@code /api/videos/{id}/subtitles/{streamIndex}.vtt}: a text subtitle stream as WebVTT. */
+  private void subtitles(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,3})\\.vtt").matcher(ctx.pathParam("file"));
+    if (!MediaFileHandler.validId(id) || !m.matches()) {
+      notFound(ctx, id);
+      return;
+    }
+    int index = Integer.parseInt(m.group(1));
+    blocking(ctx, () -> {
+      Optional<Video> video = videos.library().get(id);
+      if (video.isEmpty() || videos.library().file(id).isEmpty()) {
+        return Optional.<Path>empty();
+      }
+      return videos.thumbnails().subtitles(video.get(), index);
+    }).onSuccess(file -> {
+      if (file.isEmpty()) {
+        KanalServer.json(ctx, 404, KanalServer.error("video '" + id + "' has no text subtitle stream " + index));
+        return;
+      }
+      ctx.response()
+          .putHeader("Content-Type", "text/vtt; charset=utf-8")
           .putHeader("Cache-Control", "public, max-age=86400")
           .sendFile(file.get().toString());
     });

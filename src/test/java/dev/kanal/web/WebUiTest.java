@@ -126,13 +126,12 @@ class WebUiTest {
   void library_listsTheDemoVideo_playsSeeksToHalf_andOffersToResumeAfterAReload() throws Exception {
     Page page = page();
     page.navigate(base + "/#/library");
-    Locator cards = page.locator("[data-testid=video-card]");
-    cards.first().waitFor();
-    assertThat(cards.count()).isEqualTo(1);
-    assertThat(cards.first().textContent()).contains("kanal-demo");
+    Locator card = page.locator("[data-testid=video-card]", new Page.LocatorOptions().setHasText("kanal-demo"));
+    card.waitFor();
+    assertThat(card.textContent()).contains("0:20").contains("720p");
     screenshot(page, "library");
 
-    cards.first().click();
+    card.click();
     await(page, "() => window.kanalPlayer && window.kanalPlayer.video.currentTime > 2", null);
     double duration = ((Number) page.evaluate("() => kanalPlayer.video.duration")).doubleValue();
     assertThat(duration).isBetween(19.0, 21.0);
@@ -167,6 +166,40 @@ class WebUiTest {
           .isLessThan(deadline);
       Thread.sleep(100);
     }
+  }
+
+  @Test
+  void aVideoWithTextSubtitles_offersThemAsATrack() throws Exception {
+    Path media = dir.resolve("data/demo/media");
+    Path srt = dir.resolve("subs.srt");
+    Files.writeString(srt, "1\n00:00:00,000 --> 00:00:03,000\nHello from Kanal\n");
+    Path tmp = dir.resolve("subtitled.mp4");
+    new ProcessBuilder("ffmpeg", "-hide_banner", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=3",
+        "-i", srt.toString(), "-map", "0:v", "-map", "1:s", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+        "-c:s", "mov_text", "-metadata:s:s:0", "language=eng", "-y", tmp.toString()).inheritIO().start().waitFor();
+    Files.move(tmp, media.resolve("subtitled.mp4"));
+    assertThat(api.post("/api/library/scan", "").status()).isEqualTo(202);
+    String id = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (id == null) {
+      for (Object o : api.get("/api/videos?q=subtitled").json().getJsonArray("items")) {
+        JsonObject v = (JsonObject) o;
+        if ("ok".equals(v.getString("status"))) {
+          id = v.getString("id");
+        }
+      }
+      assertThat(System.nanoTime()).as("the new video is catalogued within 30 s").isLessThan(deadline);
+      Thread.sleep(200);
+    }
+
+    Page page = page();
+    page.navigate(base + "/#/video/" + id);
+    await(page, "() => window.kanalPlayer && kanalPlayer.video.textTracks.length === 1", null);
+    assertThat(page.evaluate("() => kanalPlayer.video.textTracks[0].language")).isEqualTo("eng");
+    page.evaluate("() => { kanalPlayer.video.textTracks[0].mode = 'showing'; }");
+    await(page, "() => { const c = kanalPlayer.video.textTracks[0].cues; return c && c.length === 1; }", null);
+    assertThat(page.evaluate("() => kanalPlayer.video.textTracks[0].cues[0].text")).isEqualTo("Hello from Kanal");
+    page.context().close();
   }
 
   @Test
@@ -232,6 +265,22 @@ class WebUiTest {
     assertThat(page.locator("section.chart h2").allTextContents())
         .contains("Active sessions", "Startup time (s)", "Stall ratio", "Channel health");
     screenshot(page, "stats");
+    page.context().close();
+  }
+
+  @Test
+  void a360PixelWideScreen_needsNoSidewaysScrolling() {
+    Page page = browser.newPage();
+    page.setViewportSize(360, 740);
+    for (String view : List.of("#/library", "#/live", "#/stats", "#/settings")) {
+      page.navigate(base + "/" + view);
+      page.waitForLoadState();
+      page.locator("main h1").waitFor();
+      page.waitForTimeout(300); // the lists arrive after the heading
+      assertThat(((Number) page.evaluate("() => document.documentElement.scrollWidth")).intValue())
+          .as("page width of %s", view).isLessThanOrEqualTo(360);
+    }
+    screenshot(page, "settings-phone");
     page.context().close();
   }
 
