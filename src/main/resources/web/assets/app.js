@@ -601,20 +601,47 @@
 
   async function settingsPage() {
     const lib = await api('/api/library').catch(() => null);
-    const groups = await api('/api/channels/groups').catch(() => null);
-    const note = el('p', { class: 'muted', role: 'status' });
-    const act = (label, path, done) => el('button', { type: 'button', onclick: async () => {
+    const note = el('p', { class: 'muted', role: 'status', 'data-testid': 'settings-note' });
+    const act = (label, path, done, testid) => el('button', { type: 'button', 'data-testid': testid, onclick: async () => {
       try { await post(path); note.textContent = done; } catch (e) { note.textContent = e.message; }
     } }, label);
+    const sources = el('table', { class: 'plain', 'data-testid': 'source-list' });
+    const url = el('input', { type: 'search', placeholder: 'https://example.org/playlist.m3u or iptv-org:countries/fr',
+      'aria-label': 'Playlist URL', 'data-testid': 'source-url' });
+    const add = el('form', { class: 'toolbar', onsubmit: async (e) => {
+      e.preventDefault();
+      try {
+        await post('/api/sources', { url: url.value.trim() });
+        url.value = '';
+        note.textContent = 'Added: the channels appear when the refresh is done.';
+        showSources();
+      } catch (err) { note.textContent = err.message; }
+    } }, url, el('button', { type: 'submit', class: 'primary', 'data-testid': 'source-add' }, 'Add source'));
+    async function showSources() {
+      const list = await api('/api/sources').catch(() => null);
+      sources.replaceChildren(el('tr', {}, el('th', {}, 'Playlist'), el('th', {}, 'Priority'), el('th', {}, 'From'), el('th', {}, '')));
+      for (const src of (list ? list.items : [])) {
+        sources.append(el('tr', { 'data-testid': 'source-row' }, el('td', {}, src.url), el('td', {}, String(src.priority)),
+          el('td', {}, src.origin === 'added' ? 'added here' : 'config file'),
+          el('td', {}, src.origin === 'added' ? el('button', { type: 'button', 'aria-label': 'Remove ' + src.url, onclick: async () => {
+            await fetch('/api/sources/' + src.id, { method: 'DELETE' }).catch(() => {});
+            note.textContent = 'Removed: the channels go with the next refresh.';
+            showSources();
+          } }, 'Remove') : '')));
+      }
+      if (!list) sources.append(el('tr', {}, el('td', {}, 'No live TV on this server.')));
+    }
     app.append(el('h1', {}, 'Settings'),
+      el('h2', {}, 'Live TV sources'), sources, add,
+      el('div', { class: 'toolbar' },
+        act('Refresh channels now', '/api/channels/refresh', 'Refreshing: the list changes when it is done.', 'refresh-now'),
+        act('Check streams now', '/api/channels/check', 'Checking every stream in the background: health badges update when it is done.', 'check-now')),
       el('h2', {}, 'Library'),
       el('p', {}, lib ? lib.videos + ' videos in ' + lib.folders + ' folders.' : 'No video library configured (library.folders).'),
-      el('div', { class: 'toolbar' }, act('Rescan library now', '/api/library/scan', 'A scan starts within 2 s.')),
-      el('h2', {}, 'Live TV sources'),
-      el('p', {}, groups ? groups.total + ' channel groups.' : 'No live TV configured (iptv.sources).'),
-      el('div', { class: 'toolbar' }, act('Refresh channels now', '/api/channels/refresh', 'Refreshing: the list changes when it is done.')),
-      el('p', { class: 'muted' }, 'Sources, folders and packaging defaults are set in the configuration file (kanal config show).'),
+      el('div', { class: 'toolbar' }, act('Rescan library now', '/api/library/scan', 'A scan starts within 2 s.', 'rescan-now')),
+      el('p', { class: 'muted' }, 'Library folders and packaging defaults (vod.packaging) are set in the configuration file; see kanal config show.'),
       note);
+    await showSources();
     const nearby = el('ul', { class: 'channels' });
     app.append(el('h2', {}, 'Nearby'), nearby);
     try {

@@ -40,6 +40,7 @@ public final class CatalogService {
   private final IptvConfig config;
   private final SourceFetcher fetcher;
   private final Path snapshotFile;
+  private final AddedSources added;
   private final Clock clock;
 
   /**
@@ -54,6 +55,7 @@ public final class CatalogService {
     this.config = config;
     this.fetcher = new SourceFetcher(http, dataDir.resolve("iptv").resolve("sources"), SourceFetcher.DEFAULT_MAX_BYTES, clock);
     this.snapshotFile = dataDir.resolve("iptv").resolve("catalog.json");
+    this.added = new AddedSources(dataDir);
     this.clock = clock;
   }
 
@@ -95,9 +97,17 @@ public final class CatalogService {
    */
   public record Refresh(Load load, CatalogDiff diff, Optional<Instant> previousAt) {}
 
-  /** The enabled sources of the config. */
+  /** The sources added from the web UI or the API. */
+  public AddedSources added() {
+    return added;
+  }
+
+  /** The enabled sources of the config, then those added from the web UI or API ({@link AddedSources}). */
   public List<SourceConfig> sources() {
-    return config.sources().stream().filter(SourceConfig::enabled).toList();
+    List<SourceConfig> all = new java.util.ArrayList<>(config.sources().stream().filter(SourceConfig::enabled).toList());
+    java.util.Set<String> seen = new java.util.HashSet<>(all.stream().map(SourceConfig::url).toList());
+    added.sources().stream().filter(s -> seen.add(s.url())).forEach(all::add);
+    return List.copyOf(all);
   }
 
   /**

@@ -39,6 +39,17 @@ final class ChannelRoutes {
     router.get("/api/channels/groups").handler(this::groups);
     router.get("/api/channels/:id").handler(this::one);
     router.post("/api/channels/refresh").handler(this::refresh);
+    router.post("/api/channels/check").handler(this::check);
+  }
+
+  /** Checks every stream now, in the background (202); 409 while a check runs or for a fixed catalog. */
+  private void check(RoutingContext ctx) {
+    if (live.live.tv().checkNow()) {
+      KanalServer.json(ctx, 202, new JsonObject().put("status", "checking"));
+    } else {
+      KanalServer.json(ctx, 409, KanalServer.error(live.live.tv().isChecking() ? "a check is already running"
+          : "this server's catalog cannot be checked"));
+    }
   }
 
   /** Asks for a refresh of the sources now (after the one running, if any); 202, the catalog changes when it is done. */

@@ -78,6 +78,7 @@ final class LiveRoutes implements AutoCloseable {
   /** Adds the routes; before the web shell's catch-all, so they win. */
   void mount(Router router) {
     channels.mount(router);
+    new SourceRoutes(this).mount(router);
     iptv.mount(router);
     ts.mount(router);
     hdhomerun.mount(router);

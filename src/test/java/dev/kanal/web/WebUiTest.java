@@ -269,6 +269,60 @@ class WebUiTest {
   }
 
   @Test
+  void settings_addAndRemoveASource_andCheckEveryStreamNow() throws Exception {
+    Files.writeString(dir.resolve("data/demo/added.m3u"), "#EXTM3U\n#EXTINF:-1 tvg-id=\"added.test\",Added Channel\n"
+        + "channels/life/index.m3u8\n", StandardCharsets.UTF_8);
+    Page page = page();
+    page.navigate(base + "/#/settings");
+    page.locator("[data-testid=source-row]").first().waitFor();
+    assertThat(page.locator("[data-testid=source-row]").first().textContent()).contains("file: extra.m3u")
+        .contains("config file").doesNotContain(dir.toString());
+    page.locator("[data-testid=source-url]").fill(base + "/demo/added.m3u?token=secret");
+    page.locator("[data-testid=source-add]").click();
+    Locator added = page.locator("[data-testid=source-row]", new Page.LocatorOptions().setHasText("added here"));
+    added.waitFor();
+    assertThat(added.textContent()).contains("/demo/added.m3u?…").doesNotContain("secret");
+    awaitChannels("Added", 1);
+
+    added.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON).click();
+    page.waitForFunction("() => ![...document.querySelectorAll('[data-testid=source-row]')].some(r => r.textContent.includes('added here'))");
+    awaitChannels("Added", 0);
+
+    page.locator("[data-testid=check-now]").click();
+    await(page, "() => document.querySelector('[data-testid=settings-note]').textContent.includes('Checking')", null);
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!"alive".equals(api.get("/api/channels/xinwen.cn").json().getString("status"))) {
+      assertThat(System.nanoTime()).as("the check marks the channel alive within 60 s").isLessThan(deadline);
+      Thread.sleep(250);
+    }
+    page.context().close();
+  }
+
+  @Test
+  void sourcesApi_refusesLocalFilesAndOtherSchemes_andConfigSourcesAreReadOnly() throws Exception {
+    JsonHttp.Reply file = api.post("/api/sources", "{\"url\": \"/etc/passwd\"}");
+    assertThat(file.status()).isEqualTo(400);
+    assertThat(file.json().getString("error")).startsWith("'url' only http and https URLs");
+    JsonHttp.Reply ftp = api.post("/api/sources", "{\"url\": \"ftp://example.org/x.m3u\"}");
+    assertThat(ftp.status()).isEqualTo(400);
+    assertThat(api.post("/api/sources", "{\"url\": 5}").status()).isEqualTo(400);
+    assertThat(api.post("/api/sources", "not json").status()).isEqualTo(400);
+    String configured = api.get("/api/sources").json().getJsonArray("items").getJsonObject(0).getString("id");
+    assertThat(api.delete("/api/sources/" + configured).status()).isEqualTo(409);
+    assertThat(api.delete("/api/sources/0000000000000000").status()).isEqualTo(404);
+  }
+
+  static void awaitChannels(String query, int expected) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    int total;
+    while ((total = api.get("/api/channels?q=" + query).json().getInteger("total")) != expected) {
+      assertThat(System.nanoTime()).as("%s channels for '%s' within 30 s, have %s", expected, query, total)
+          .isLessThan(deadline);
+      Thread.sleep(250);
+    }
+  }
+
+  @Test
   void a360PixelWideScreen_needsNoSidewaysScrolling() {
     Page page = browser.newPage();
     page.setViewportSize(360, 740);
