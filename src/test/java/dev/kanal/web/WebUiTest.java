@@ -129,6 +129,10 @@ class WebUiTest {
     Locator card = page.locator("[data-testid=video-card]", new Page.LocatorOptions().setHasText("kanal-demo"));
     card.waitFor();
     assertThat(card.textContent()).contains("0:20").contains("720p");
+    // The poster is made on first request: the card shows it once it has arrived.
+    await(page, "() => { const c = [...document.querySelectorAll('[data-testid=video-card]')]"
+        + ".find(e => e.textContent.includes('kanal-demo')); const i = c && c.querySelector('img');"
+        + " return i && i.complete && i.naturalWidth === 480; }", null);
     screenshot(page, "library");
 
     card.click();
