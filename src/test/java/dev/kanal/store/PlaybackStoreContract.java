@@ -142,11 +142,13 @@ abstract class PlaybackStoreContract {
     store.putProgress("default", entry("new", "tv", 60, T0.plusSeconds(20)));
     store.putProgress("default", entry("middle", "tv", 60, T0.plusSeconds(10)));
     store.putProgress("default", entry("ninety-six", "tv", 3456, T0.plusSeconds(30))); // > 95 % of 3600
-    store.putProgress("default", entry("last-minute", "tv", 30, 80, T0.plusSeconds(40), T0.plusSeconds(40))); // 50 s left
+    // 50 s left of 15 minutes, 94.4 %: finished by the last-minute rule (which needs 10 minutes or more)
+    store.putProgress("default", entry("last-minute", "tv", 850, 900, T0.plusSeconds(40), T0.plusSeconds(40)));
+    store.putProgress("default", entry("short-clip", "tv", 30, 80, T0.plusSeconds(45), T0.plusSeconds(45))); // 50 s left of 80
     store.putProgress("default", entry("credits", "tv", 3300, T0.plusSeconds(50))); // 300 s left, 91.7 %: unfinished
     assertThat(store.continueWatching("default", 10)).extracting(ProgressEntry::videoId)
-        .containsExactly("credits", "new", "middle", "old");
-    assertThat(store.continueWatching("default", 2)).extracting(ProgressEntry::videoId).containsExactly("credits", "new");
+        .containsExactly("credits", "short-clip", "new", "middle", "old");
+    assertThat(store.continueWatching("default", 2)).extracting(ProgressEntry::videoId).containsExactly("credits", "short-clip");
   }
 
   @Test
