@@ -1,12 +1,16 @@
 package dev.kanal.cli;
 
 import dev.kanal.config.KanalConfig;
+import dev.kanal.discovery.Announcement;
+import dev.kanal.discovery.Discovery;
+import dev.kanal.server.DiscoverySetup;
 import dev.kanal.iptv.LiveTv;
 import dev.kanal.library.LibraryWatcher;
 import dev.kanal.server.KanalServer;
 import dev.kanal.server.LiveSetup;
 import dev.kanal.server.PlaybackSetup;
 import dev.kanal.server.VideoLibrary;
+import dev.kanal.server.VodSetup;
 import dev.kanal.store.PlaybackStore;
 import dev.kanal.store.StoreException;
 import dev.kanal.server.Metrics;
@@ -34,16 +38,20 @@ final class Application implements AutoCloseable {
   private final LiveTv live;
   private final PlaybackStore playback;
   private final KanalServer server;
+  private final Discovery discovery;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /** Full packaging jobs (#8); set once started, closed before the library. */
+  private volatile dev.kanal.media.PackageJobs packaging;
 
   private Application(Metrics metrics, LibrarySetup.Parts library, LibraryWatcher watcher, LiveTv live,
-      PlaybackStore playback, KanalServer server) {
+      PlaybackStore playback, KanalServer server, Discovery discovery) {
     this.metrics = metrics;
     this.library = library;
     this.watcher = watcher;
     this.live = live;
     this.playback = playback;
     this.server = server;
+    this.discovery = discovery;
   }
 
   /** Starts every component; on failure, closes what was started. */
@@ -53,24 +61,44 @@ final class Application implements AutoCloseable {
     LibraryWatcher watcher = null;
     LiveTv live = null;
     PlaybackStore playback = null;
+    dev.kanal.media.PackageJobs packaging = null;
     try {
       library = LibrarySetup.open(config);
       watcher = LibraryWatcher.start(library.library(), config.library().rescanInterval(), config.library().watch(),
           WATCH_DEBOUNCE);
       VideoLibrary videos = new VideoLibrary(library.library(), library.thumbnails(), watcher::requestScan);
       live = LiveTv.start(config.iptv(), config.storage().dataDir(), Optional.of(library.database()), Clock.systemUTC());
-      LiveSetup liveSetup = new LiveSetup(live, config.relay(), RelayKey.load(config), library.ffmpeg());
+      byte[] relayKey = RelayKey.load(config);
+      LiveSetup liveSetup = new LiveSetup(live, config.relay(), relayKey, library.ffmpeg());
       // Progress, sessions and QoE: Redis when store.redis.url is set (several nodes), else kanal.db.
       playback = PlaybackStore.open(config.store(), config.playback(), library.database(), Clock.systemUTC());
       log.info("event=playback.store store={} sessionTtl={}", playback.description(),
           dev.kanal.config.Durations.format(config.playback().sessionTtl()));
       PlaybackSetup playbackSetup = new PlaybackSetup(playback, config.playback(), Clock.systemUTC());
+      String deviceId = DiscoverySetup.deviceId(relayKey);
+      java.util.concurrent.atomic.AtomicReference<Discovery> discovery = new java.util.concurrent.atomic.AtomicReference<>();
+      DiscoverySetup discoverySetup = new DiscoverySetup(
+          () -> discovery.get() == null ? java.util.List.of() : discovery.get().nearby(),
+          () -> discovery.get() == null ? new Discovery.Status(false, false, java.util.List.of()) : discovery.get().status(),
+          config.discovery().friendlyName(), deviceId);
+      packaging = PackagingSetup.open(config, library);
       KanalServer server = KanalServer.start(new KanalServer.Options(config.server().host(), config.server().port(),
           Version.current(), config.server().shutdownTimeout(), demoDir,
           Optional.of(LibrarySetup.mediaFiles(library.library())), Optional.of(videos)).withLive(liveSetup)
-          .withPlayback(playbackSetup), metrics);
-      return new Application(metrics, library, watcher, live, playback, server);
+          .withPlayback(playbackSetup).withDiscovery(discoverySetup).withVod(vodSetup(config, packaging)), metrics);
+      packaging.start();
+      // LAN discovery starts once the port is bound: its announcements carry it.
+      Discovery started = Discovery.start(config.discovery(), new Announcement(deviceId,
+          config.discovery().friendlyName(), Version.current(), config.server().host(), server.port(),
+          capabilities(config)));
+      discovery.set(started);
+      Application app = new Application(metrics, library, watcher, live, playback, server, started);
+      app.packaging = packaging;
+      return app;
     } catch (ServerStartException | StoreException | RuntimeException e) {
+      if (packaging != null) {
+        packaging.close();
+      }
       if (playback != null) {
         playback.close();
       }
@@ -86,6 +114,33 @@ final class Application implements AutoCloseable {
       metrics.close();
       throw e;
     }
+  }
+
+  /**
+   * VOD HLS ({@code /vod/{id}/...}): on-demand segments and key-frame indexes cached in
+   * {@code dataDir/cache/vod}. Without ffmpeg the routes answer with ffmpeg's absence per request.
+   */
+  private static VodSetup vodSetup(KanalConfig config, dev.kanal.media.Packages packages) {
+    Path data = config.storage().dataDir();
+    Path ffmpeg = Path.of("ffmpeg");
+    Path ffprobe = Path.of("ffprobe");
+    try {
+      dev.kanal.media.Ffmpeg found = dev.kanal.media.FfmpegLocator.locate(config.ffmpeg(), data, System.getenv("PATH"));
+      ffmpeg = found.ffmpeg();
+      ffprobe = dev.kanal.media.FfmpegLocator.ffprobeForScanning(config.ffmpeg(), data, found);
+    } catch (dev.kanal.media.MediaToolException e) {
+      log.warn("event=vod.no_ffmpeg reason=\"{}\" effect=\"on-demand HLS cannot make segments\"", e.getMessage());
+    }
+    return new VodSetup(config.vod(), data.resolve("cache").resolve("vod"), ffmpeg, ffprobe, packages);
+  }
+
+  /** The DNS-SD TXT flags: what this server offers. */
+  private static java.util.Map<String, String> capabilities(KanalConfig config) {
+    java.util.Map<String, String> caps = new java.util.TreeMap<>();
+    caps.put("live", "1"); // the catalog may be empty, but the routes are there
+    caps.put("hdhr", "1");
+    caps.put("vod", config.library().folders().isEmpty() ? "0" : "1");
+    return caps;
   }
 
   /** The server's base URL. */
@@ -107,7 +162,11 @@ final class Application implements AutoCloseable {
     }
     log.info("event=shutdown.begin");
     try {
+      discovery.close(); // goodbye and byebye while the server still answers
       watcher.close();
+      if (packaging != null) {
+        packaging.close(); // stops ffmpeg; running jobs resume at the next start
+      }
       live.close();
       server.close();
       playback.close();

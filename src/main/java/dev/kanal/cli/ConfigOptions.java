@@ -35,8 +35,15 @@ final class ConfigOptions {
 
   /** Loads defaults, the config file, KANAL_* variables and these flags, in that order. */
   KanalConfig load(Map<String, String> env) throws ConfigException {
+    return load(env, List.of());
+  }
+
+  /** Like {@link #load(Map)}, with a command's own flags applied after these ({@code serve --discovery}). */
+  KanalConfig load(Map<String, String> env, List<ConfigOverride> commandFlags) throws ConfigException {
     Optional<Path> file = config != null ? Optional.of(config) : ConfigLoader.defaultFile(Path.of(""), env);
-    KanalConfig loaded = ConfigLoader.load(file, env, overrides());
+    List<ConfigOverride> all = new ArrayList<>(overrides());
+    all.addAll(commandFlags);
+    KanalConfig loaded = ConfigLoader.load(file, env, all);
     LogSetup.apply(loaded.log());
     return loaded;
   }
@@ -59,5 +66,15 @@ final class ConfigOptions {
       out.add(new ConfigOverride("iptv.sources", playlists, "--playlist"));
     }
     return out;
+  }
+
+  /** {@code --discovery}: mDNS and SSDP on, on every interface, loopback included. */
+  static List<ConfigOverride> discoveryOverrides(boolean discovery) {
+    if (!discovery) {
+      return List.of();
+    }
+    return List.of(new ConfigOverride("discovery.mdns", "on", "--discovery"),
+        new ConfigOverride("discovery.ssdp", "on", "--discovery"),
+        new ConfigOverride("discovery.interfaces", List.of("all"), "--discovery"));
   }
 }

@@ -22,9 +22,14 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions configOptions;
 
+  @picocli.CommandLine.Option(names = "--discovery",
+      description = "Announce and browse with mDNS and SSDP on every interface, loopback included"
+          + " (discovery.mdns=on, discovery.ssdp=on, discovery.interfaces=all).")
+  boolean discovery;
+
   @Override
   public Integer call() throws Exception {
-    KanalConfig config = configOptions.load(System.getenv());
+    KanalConfig config = configOptions.load(System.getenv(), ConfigOptions.discoveryOverrides(discovery));
     Path data = DataDir.prepare(config.storage().dataDir());
     Ffmpeg ffmpeg = FfmpegLocator.locate(config.ffmpeg(), data, System.getenv("PATH"));
     Output.of(spec).println("Preparing demo content in " + data.resolve("demo") + " (ffmpeg: " + ffmpeg.source() + ")...");

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         PlayCommand.class,
         RecordCommand.class,
         LibraryCommand.class,
-        PendingCommands.Discover.class,
+        DiscoverCommand.class,
         ConfigCommand.class,
         StatusCommand.class,
         VersionCommand.class,

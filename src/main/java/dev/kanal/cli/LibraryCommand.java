@@ -20,10 +20,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code kanal library scan|list|info}: the video library from the command line. */
+/** {@code kanal library scan|list|info|package}: the video library from the command line. */
 @Command(name = "library", mixinStandardHelpOptions = true,
-    description = "Video library: scan folders, list and inspect videos.",
-    subcommands = {LibraryCommand.Scan.class, LibraryCommand.ListVideos.class, LibraryCommand.Info.class})
+    description = "Video library: scan folders, list and inspect videos, package them for HLS.",
+    subcommands = {LibraryCommand.Scan.class, LibraryCommand.ListVideos.class, LibraryCommand.Info.class,
+        PackageCommand.class})
 final class LibraryCommand implements Runnable {
 
   @Spec
@@ -31,11 +32,11 @@ final class LibraryCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "missing subcommand: scan, list or info");
+    throw new ParameterException(spec.commandLine(), "missing subcommand: scan, list, info or package");
   }
 
   /** Opens the library of the loaded config; the caller closes it. */
-  private static LibrarySetup.Parts open(ConfigOptions options, boolean needFolders) throws Exception {
+  static LibrarySetup.Parts open(ConfigOptions options, boolean needFolders) throws Exception {
     KanalConfig config = options.load(System.getenv());
     DataDir.prepare(config.storage().dataDir());
     if (needFolders && config.library().folders().isEmpty()) {

@@ -17,9 +17,14 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions configOptions;
 
+  @picocli.CommandLine.Option(names = "--discovery",
+      description = "Announce and browse with mDNS and SSDP on every interface, loopback included"
+          + " (discovery.mdns=on, discovery.ssdp=on, discovery.interfaces=all).")
+  boolean discovery;
+
   @Override
   public Integer call() throws Exception {
-    KanalConfig config = configOptions.load(System.getenv());
+    KanalConfig config = configOptions.load(System.getenv(), ConfigOptions.discoveryOverrides(discovery));
     DataDir.prepare(config.storage().dataDir());
     Application app = Application.start(config, Optional.empty());
     Output.of(spec).println("Kanal is serving at " + app.url() + "/  (Ctrl-C to stop)");

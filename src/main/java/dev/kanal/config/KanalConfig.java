@@ -20,12 +20,20 @@ import java.util.Set;
  * @param store where playback state lives: the embedded database, or Redis shared by several nodes
  * @param playback resume positions, playback sessions and player analytics (QoE)
  * @param vod VOD HLS: on-demand remux/transcode and packaging into an ABR ladder
+ * @param discovery LAN discovery: mDNS/DNS-SD and SSDP announcements, and the list of what answers
  * @param ffmpeg the ffmpeg and ffprobe executables
  * @param log logging
  */
 public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryConfig library,
     IptvConfig iptv, RelayConfig relay, StoreConfig store, PlaybackConfig playback, VodConfig vod,
-    FfmpegConfig ffmpeg, LogConfig log) {
+    DiscoveryConfig discovery, FfmpegConfig ffmpeg, LogConfig log) {
+
+  /** A config with the default LAN discovery settings. */
+  public KanalConfig(ServerConfig server, StorageConfig storage, LibraryConfig library, IptvConfig iptv,
+      RelayConfig relay, StoreConfig store, PlaybackConfig playback, VodConfig vod, FfmpegConfig ffmpeg,
+      LogConfig log) {
+    this(server, storage, library, iptv, relay, store, playback, vod, DiscoveryConfig.defaults(), ffmpeg, log);
+  }
 
   /** A config with the default VOD HLS settings. */
   public KanalConfig(ServerConfig server, StorageConfig storage, LibraryConfig library, IptvConfig iptv,
@@ -41,18 +49,50 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
 
   /** This config with another library section. */
   public KanalConfig withLibrary(LibraryConfig library) {
-    return new KanalConfig(server, storage, library, iptv, relay, store, playback, vod, ffmpeg, log);
+    return new KanalConfig(server, storage, library, iptv, relay, store, playback, vod, discovery, ffmpeg, log);
   }
 
   /** This config with another live TV section. */
   public KanalConfig withIptv(IptvConfig iptv) {
-    return new KanalConfig(server, storage, library, iptv, relay, store, playback, vod, ffmpeg, log);
+    return new KanalConfig(server, storage, library, iptv, relay, store, playback, vod, discovery, ffmpeg, log);
   }
 
   /** This config with another VOD HLS section. */
   public KanalConfig withVod(VodConfig vod) {
-    return new KanalConfig(server, storage, library, iptv, relay, store, playback, vod, ffmpeg, log);
+    return new KanalConfig(server, storage, library, iptv, relay, store, playback, vod, discovery, ffmpeg, log);
   }
+
+  /** This config with another LAN discovery section. */
+  public KanalConfig withDiscovery(DiscoveryConfig discovery) {
+    return new KanalConfig(server, storage, library, iptv, relay, store, playback, vod, discovery, ffmpeg, log);
+  }
+
+  /**
+   * LAN discovery (issue #11): DNS-SD over mDNS ({@code _kanal._tcp}, {@code _http._tcp}), SSDP (UPnP
+   * MediaServer, as HDHomeRun emulators announce themselves) and the list of what answers.
+   *
+   * @param mdns {@code auto} (on when the server listens on a LAN address, off on loopback), {@code on} or {@code off}
+   * @param ssdp {@code auto}, {@code on} or {@code off}, as for mdns
+   * @param interfaces network interfaces (names such as {@code eth0}, or IPv4 addresses) to announce and
+   *     browse on; empty: every interface that is up and multicast-capable, loopback excepted; {@code all}:
+   *     loopback too
+   * @param friendlyName the name shown by other devices (DNS-SD instance name, UPnP friendlyName)
+   * @param notifyInterval how often SSDP {@code NOTIFY ssdp:alive} is sent (and the LAN searched again)
+   */
+  public record DiscoveryConfig(String mdns, String ssdp, List<String> interfaces, String friendlyName,
+      Duration notifyInterval) {
+    public DiscoveryConfig {
+      interfaces = interfaces == null ? List.of() : List.copyOf(interfaces);
+    }
+
+    /** The defaults: automatic, every LAN interface, "Kanal", NOTIFY every 300 s. */
+    public static DiscoveryConfig defaults() {
+      return new DiscoveryConfig("auto", "auto", List.of(), "Kanal", Duration.ofSeconds(300));
+    }
+  }
+
+  /** The values of {@code discovery.mdns} and {@code discovery.ssdp}. */
+  public static final Set<String> DISCOVERY_MODES = Set.of("auto", "on", "off");
 
   /**
    * VOD HLS: the on-demand path (remux or transcode per segment) and full packaging (ABR ladder).
@@ -285,6 +325,7 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
         StoreConfig.defaults(),
         PlaybackConfig.defaults(),
         VodConfig.defaults(),
+        DiscoveryConfig.defaults(),
         new FfmpegConfig("", ""),
         new LogConfig("auto", "info"));
   }
@@ -339,6 +380,9 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
       validateRules(problems, key + ".exclude", group.exclude());
     }
     validateStore(problems);
+    validateDiscovery(problems);
+    validatePackaging(problems);
+    validateVod(problems);
     if (!LOG_FORMATS.contains(log.format().toLowerCase(Locale.ROOT))) {
       problems.add(new ConfigProblem("log.format", "must be one of auto, text, json; was '" + log.format() + "'"));
     }
@@ -348,6 +392,97 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
     }
     return problems;
   }
+
+  /** {@code vod.packaging}: the ladder (issue #8), its format and job concurrency. */
+  private void validatePackaging(List<ConfigProblem> problems) {
+    PackagingConfig p = vod.packaging();
+    String format = p.format() == null ? "" : p.format().toLowerCase(Locale.ROOT);
+    if (!Set.of("auto", "ts", "fmp4").contains(format)) {
+      problems.add(new ConfigProblem("vod.packaging.format", "must be one of auto, ts, fmp4; was '" + p.format() + "'"));
+    }
+    if (p.concurrency() < 1 || p.concurrency() > 16) {
+      problems.add(new ConfigProblem("vod.packaging.concurrency", "must be between 1 and 16, was " + p.concurrency()));
+    }
+    if (p.ladder() == null || p.ladder().isEmpty()) {
+      problems.add(new ConfigProblem("vod.packaging.ladder", "must have at least one rung"));
+      return;
+    }
+    Set<Integer> heights = new java.util.HashSet<>();
+    for (int i = 0; i < p.ladder().size(); i++) {
+      RungConfig r = p.ladder().get(i);
+      String key = "vod.packaging.ladder[" + i + "]";
+      if (r == null) {
+        problems.add(new ConfigProblem(key, "must be { height, videoKbps, audioKbps }"));
+        continue;
+      }
+      if (r.height() < 144 || r.height() > 4320) {
+        problems.add(new ConfigProblem(key + ".height", "must be between 144 and 4320, was " + r.height()));
+      } else if (!heights.add(r.height())) {
+        problems.add(new ConfigProblem(key + ".height", "another rung has height " + r.height()));
+      }
+      if (r.videoKbps() <= 0) {
+        problems.add(new ConfigProblem(key + ".videoKbps", "must be more than 0, was " + r.videoKbps()));
+      }
+      if (r.audioKbps() <= 0) {
+        problems.add(new ConfigProblem(key + ".audioKbps", "must be more than 0, was " + r.audioKbps()));
+      }
+    }
+  }
+
+  private void validateDiscovery(List<ConfigProblem> problems) {
+    if (discovery.mdns() == null || !DISCOVERY_MODES.contains(discovery.mdns().toLowerCase(Locale.ROOT))) {
+      problems.add(new ConfigProblem("discovery.mdns", "must be one of auto, on, off; was '" + discovery.mdns() + "'"));
+    }
+    if (discovery.ssdp() == null || !DISCOVERY_MODES.contains(discovery.ssdp().toLowerCase(Locale.ROOT))) {
+      problems.add(new ConfigProblem("discovery.ssdp", "must be one of auto, on, off; was '" + discovery.ssdp() + "'"));
+    }
+    for (int i = 0; i < discovery.interfaces().size(); i++) {
+      String name = discovery.interfaces().get(i);
+      if (name == null || !name.matches("[A-Za-z0-9_.:@-]{1,64}")) {
+        problems.add(new ConfigProblem("discovery.interfaces[" + i + "]",
+            "must be an interface name such as eth0, an IPv4 address, or all"));
+      }
+    }
+    String name = discovery.friendlyName() == null ? "" : discovery.friendlyName();
+    if (name.isBlank() || name.length() > 63 || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      // 63 bytes is the DNS label limit of a DNS-SD instance name.
+      problems.add(new ConfigProblem("discovery.friendlyName",
+          "must be 1 to 63 characters without control characters"));
+    } else if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 63) {
+      problems.add(new ConfigProblem("discovery.friendlyName", "must be at most 63 bytes in UTF-8"));
+    }
+    requireBetween(problems, "discovery.notifyInterval", discovery.notifyInterval(), Duration.ofSeconds(1),
+        Duration.ofSeconds(900));
+  }
+
+  /** The on-demand VOD keys ({@code vod.packaging} is checked with the packaging rules). */
+  private void validateVod(List<ConfigProblem> problems) {
+    if (vod == null) {
+      return;
+    }
+    requireBetween(problems, "vod.segmentDuration", vod.segmentDuration(), Duration.ofSeconds(1), Duration.ofSeconds(60));
+    if (vod.runAhead() < 1 || vod.runAhead() > 20) {
+      problems.add(new ConfigProblem("vod.runAhead", "must be between 1 and 20, was " + vod.runAhead()));
+    }
+    if (vod.encoder() == null || !VOD_ENCODERS.contains(vod.encoder().toLowerCase(Locale.ROOT))) {
+      problems.add(new ConfigProblem("vod.encoder",
+          "must be one of software, vaapi, nvenc, qsv, videotoolbox; was '" + vod.encoder() + "'"));
+    }
+    if (vod.cacheSize() == null || vod.cacheSize().bytes() < 64L * 1024 * 1024) {
+      problems.add(new ConfigProblem("vod.cacheSize", "must be at least 64MiB"));
+    }
+    List<String> origins = vod.corsOrigins() == null ? List.of() : vod.corsOrigins();
+    for (int i = 0; i < origins.size(); i++) {
+      String origin = origins.get(i);
+      if (origin == null || !(origin.equals("*") || origin.matches("https?://[A-Za-z0-9.\\[\\]:-]+"))) {
+        problems.add(new ConfigProblem("vod.corsOrigins[" + i + "]",
+            "must be * or an origin such as https://example.com (scheme, host, optional port; no path)"));
+      }
+    }
+  }
+
+  /** The values of {@code vod.encoder}. */
+  private static final Set<String> VOD_ENCODERS = Set.of("software", "vaapi", "nvenc", "qsv", "videotoolbox");
 
   private void validateStore(List<ConfigProblem> problems) {
     String url = store.redis().url() == null ? "" : store.redis().url().strip();

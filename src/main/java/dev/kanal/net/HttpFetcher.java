@@ -40,6 +40,20 @@ public final class HttpFetcher {
   }
 
   /**
+   * A fetcher that never follows a redirect (a 3xx is returned as it is), for URLs that must be
+   * fetched only from the host that named them, such as an SSDP LOCATION (LAN discovery).
+   */
+  public static HttpFetcher createWithoutRedirects(Duration connectTimeout, Duration requestTimeout) {
+    HttpClient client = HttpClient.newBuilder()
+        .connectTimeout(connectTimeout)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .proxy(java.net.ProxySelector.of(null))
+        .version(HttpClient.Version.HTTP_1_1) // embedded devices speak plain HTTP/1.1; no h2c upgrade
+        .build();
+    return new HttpFetcher(client, requestTimeout);
+  }
+
+  /**
    * A response whose body is open: read it and close it.
    *
    * @param uri the final URI after redirects

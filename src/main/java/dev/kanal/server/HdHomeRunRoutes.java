@@ -88,15 +88,20 @@ final class HdHomeRunRoutes {
   }
 
   private void device(RoutingContext ctx) {
-    String base = xml(live.base(ctx));
-    String body = """
+    ctx.response().putHeader("Content-Type", "application/xml; charset=utf-8")
+        .end(deviceXml(live.base(ctx), "Kanal", deviceId));
+  }
+
+  /** The UPnP device description (a MediaServer whose UDN is {@code uuid:<deviceId>}) at {@code base}. */
+  static String deviceXml(String base, String friendlyName, String deviceId) {
+    return """
         <?xml version="1.0" encoding="UTF-8"?>
         <root xmlns="urn:schemas-upnp-org:device-1-0">
           <specVersion><major>1</major><minor>0</minor></specVersion>
           <URLBase>%s</URLBase>
           <device>
             <deviceType>urn:schemas-upnp-org:device:MediaServer:1</deviceType>
-            <friendlyName>Kanal</friendlyName>
+            <friendlyName>%s</friendlyName>
             <manufacturer>Silicondust</manufacturer>
             <modelName>%s</modelName>
             <modelNumber>%s</modelNumber>
@@ -104,8 +109,7 @@ final class HdHomeRunRoutes {
             <UDN>uuid:%s</UDN>
           </device>
         </root>
-        """.formatted(base, MODEL, MODEL, deviceId, deviceId);
-    ctx.response().putHeader("Content-Type", "application/xml; charset=utf-8").end(body);
+        """.formatted(xml(base), xml(friendlyName), MODEL, MODEL, deviceId, deviceId);
   }
 
   /** The device id: 8 upper-case hex digits from the secret, the last one libhdhomerun's check digit. */

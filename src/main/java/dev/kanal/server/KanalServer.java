@@ -48,10 +48,19 @@ public final class KanalServer implements AutoCloseable {
    * @param playback the store behind {@code /api/progress}, {@code /api/sessions} and {@code /api/qoe};
    *     without it those answer 404
    * @param vod VOD HLS ({@code /vod/{id}/...}) and packaging of library videos; without it those answer 404
+   * @param discovery LAN discovery: {@code /api/discovery} and {@code /device.xml} (SSDP's LOCATION); without it
+   *     {@code /api/discovery} answers 404 and {@code /device.xml} comes with live TV only
    */
   public record Options(String host, int port, String version, Duration shutdownTimeout, Optional<Path> demoDir,
       Optional<MediaFiles> mediaFiles, Optional<VideoLibrary> videos, Optional<LiveSetup> live,
-      Optional<PlaybackSetup> playback, Optional<VodSetup> vod) {
+      Optional<PlaybackSetup> playback, Optional<VodSetup> vod, Optional<DiscoverySetup> discovery) {
+
+    /** Options without LAN discovery. */
+    public Options(String host, int port, String version, Duration shutdownTimeout, Optional<Path> demoDir,
+        Optional<MediaFiles> mediaFiles, Optional<VideoLibrary> videos, Optional<LiveSetup> live,
+        Optional<PlaybackSetup> playback, Optional<VodSetup> vod) {
+      this(host, port, version, shutdownTimeout, demoDir, mediaFiles, videos, live, playback, vod, Optional.empty());
+    }
 
     /** Options without VOD HLS. */
     public Options(String host, int port, String version, Duration shutdownTimeout, Optional<Path> demoDir,
@@ -80,22 +89,28 @@ public final class KanalServer implements AutoCloseable {
 
     /** These options with {@code mediaFiles} serving {@code /media/{id}/file}. */
     public Options withMediaFiles(MediaFiles mediaFiles) {
-      return new Options(host, port, version, shutdownTimeout, demoDir, Optional.of(mediaFiles), videos, live, playback, vod);
+      return new Options(host, port, version, shutdownTimeout, demoDir, Optional.of(mediaFiles), videos, live, playback, vod, discovery);
     }
 
     /** These options with live TV. */
     public Options withLive(LiveSetup setup) {
-      return new Options(host, port, version, shutdownTimeout, demoDir, mediaFiles, videos, Optional.of(setup), playback, vod);
+      return new Options(host, port, version, shutdownTimeout, demoDir, mediaFiles, videos, Optional.of(setup), playback, vod, discovery);
     }
 
     /** These options with playback state (progress, sessions, QoE). */
     public Options withPlayback(PlaybackSetup setup) {
-      return new Options(host, port, version, shutdownTimeout, demoDir, mediaFiles, videos, live, Optional.of(setup), vod);
+      return new Options(host, port, version, shutdownTimeout, demoDir, mediaFiles, videos, live, Optional.of(setup), vod, discovery);
+    }
+
+    /** These options with LAN discovery ({@code /api/discovery}, {@code /device.xml}). */
+    public Options withDiscovery(DiscoverySetup setup) {
+      return new Options(host, port, version, shutdownTimeout, demoDir, mediaFiles, videos, live, playback, vod,
+          Optional.of(setup));
     }
 
     /** These options with VOD HLS and packaging. */
     public Options withVod(VodSetup setup) {
-      return new Options(host, port, version, shutdownTimeout, demoDir, mediaFiles, videos, live, playback, Optional.of(setup));
+      return new Options(host, port, version, shutdownTimeout, demoDir, mediaFiles, videos, live, playback, Optional.of(setup), discovery);
     }
   }
 
@@ -122,6 +137,11 @@ public final class KanalServer implements AutoCloseable {
   private final WebUi webUi = WebUi.load();
   /** Progress, sessions and QoE, shared by every event loop's router; built in listen(). */
   private volatile Optional<PlaybackRoutes> playbackRoutes = Optional.empty();
+  /** On-demand VOD HLS ({@code /vod/{id}/...}) and its ffmpeg jobs, shared by every router; built in listen(). */
+  private volatile Optional<dev.kanal.media.OnDemandHls> vodEngine = Optional.empty();
+  private volatile Optional<VodRoutes> vodRoutes = Optional.empty();
+  /** Packaging jobs ({@code /api/videos/{id}/package}), shared by every router; built in listen(). */
+  private volatile Optional<PackageRoutes> packageRoutes = Optional.empty();
 
   private KanalServer(Options options, Metrics metrics) {
     this.options = options;
@@ -138,6 +158,7 @@ public final class KanalServer implements AutoCloseable {
     } catch (ServerStartException e) {
       s.liveRoutes.ifPresent(LiveRoutes::close);
       s.playbackRoutes.ifPresent(PlaybackRoutes::close);
+      s.vodEngine.ifPresent(dev.kanal.media.OnDemandHls::close);
       s.vertx.close();
       s.apiThreads.shutdownNow();
       throw e;
@@ -161,10 +182,16 @@ public final class KanalServer implements AutoCloseable {
     HttpMetrics httpMetrics = new HttpMetrics(metrics.registry());
     MediaFileHandler media = new MediaFileHandler(vertx, options.mediaFiles().orElse(id -> Optional.empty()),
         vertx.createSharedWorkerExecutor("kanal-media-io", MEDIA_IO_THREADS), MEDIA_MAX_PENDING, MEDIA_LOOKUP_TIMEOUT);
-    Optional<VideoRoutes> videoRoutes = options.videos().map(v -> new VideoRoutes(vertx, v, apiThreads));
+    Optional<VideoRoutes> videoRoutes = options.videos().map(v -> new VideoRoutes(vertx, v, apiThreads,
+        options.vod().map(VodSetup::packages)));
     liveRoutes = options.live().map(l -> new LiveRoutes(vertx, l, apiThreads, this::url, metrics.registry()));
     relayRoutes = options.live().map(l -> RelayRoutes.create(vertx, l, metrics.registry()));
     playbackRoutes = options.playback().map(p -> new PlaybackRoutes(vertx, p, options.videos(), apiThreads, metrics.registry()));
+    if (options.vod().isPresent() && options.videos().isPresent()) {
+      vodEngine = Optional.of(VodRoutes.engine(options.vod().get()));
+      vodRoutes = Optional.of(new VodRoutes(vertx, options.videos().get(), options.vod().get(), vodEngine.get(), apiThreads));
+      packageRoutes = Optional.of(new PackageRoutes(vertx, options.videos().get(), options.vod().get().packages(), apiThreads));
+    }
     HttpServerOptions httpOptions = new HttpServerOptions()
         .setHost(options.host())
         .setPort(options.port())
@@ -225,15 +252,26 @@ public final class KanalServer implements AutoCloseable {
       Optional<LiveRoutes> live) {
     Router router = Router.router(vertx);
     router.route().handler(httpMetrics);
+    List<String> corsOrigins = options.vod().map(v -> v.config().corsOrigins()).orElse(List.of());
+    if (corsOrigins != null && !corsOrigins.isEmpty()) {
+      var cors = VodRoutes.cors(corsOrigins);
+      router.route("/api/*").handler(cors);
+      router.route("/media/*").handler(cors);
+      router.route("/vod/*").handler(cors);
+    }
     router.get("/api/health").handler(ctx -> json(ctx, 200,
         new JsonObject().put("status", "ok").put("version", options.version())));
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(metrics.registry().scrape()));
     videoRoutes.ifPresent(routes -> routes.mount(router));
+    // Before the live routes: its /device.xml carries the configured friendly name.
+    options.discovery().ifPresent(d -> new DiscoveryRoutes(d, this::url).mount(router));
     live.ifPresent(routes -> routes.mount(router));
     relayRoutes.ifPresent(routes -> routes.mount(router));
     playbackRoutes.ifPresent(routes -> routes.mount(router));
+    vodRoutes.ifPresent(routes -> routes.mount(router));
+    packageRoutes.ifPresent(routes -> routes.mount(router));
     router.get("/media/:id/file").handler(media);
     router.head("/media/:id/file").handler(media);
     options.demoDir().ifPresent(dir -> router.route("/demo/*").handler(
@@ -285,6 +323,7 @@ public final class KanalServer implements AutoCloseable {
     liveRoutes.ifPresent(LiveRoutes::close);
     relayRoutes.ifPresent(RelayRoutes::close);
     playbackRoutes.ifPresent(PlaybackRoutes::close);
+    vodEngine.ifPresent(dev.kanal.media.OnDemandHls::close);
     try {
       if (!servers.isEmpty()) {
         Future.all(servers.stream().map(s -> s.shutdown(timeout, TimeUnit.MILLISECONDS)).toList())

@@ -2,6 +2,7 @@ package dev.kanal.server;
 
 import dev.kanal.library.Video;
 import dev.kanal.media.MediaInfo;
+import dev.kanal.media.PlaybackDecision;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
@@ -38,6 +39,14 @@ public final class VideoJson {
 
   /** The full form: the summary plus metadata, streams, chapters, thumbnails and playback modes. */
   public static JsonObject details(Video v) {
+    return details(v, false);
+  }
+
+  /**
+   * The full form, with the playback decision ({@code playback.decision}: direct, remux, transcode or,
+   * when {@code packaged}, packaged) and the HLS entry point ({@code playback.hls.url}).
+   */
+  public static JsonObject details(Video v, boolean packaged) {
     JsonObject out = summary(v)
         .put("modifiedAt", v.modified().toString())
         .put("reason", v.reason());
@@ -68,13 +77,22 @@ public final class VideoJson {
         ? new JsonObject().put("vtt", base(v) + "/thumbnails.vtt").put("sprite", base(v) + "/thumbnails.jpg")
         : null);
     String file = "/media/" + v.id() + "/file";
-    out.put("playback", new JsonObject()
-        .put("modes", new JsonArray().add("file"))
+    boolean hls = v.status() == Video.Status.OK && info != null;
+    JsonObject playback = new JsonObject()
+        .put("modes", hls ? new JsonArray().add("file").add("hls") : new JsonArray().add("file"))
         .put("file", new JsonObject()
             .put("url", file)
             .put("downloadUrl", file + "?download=1")
             .put("contentType", v.contentType())
-            .put("browserPlayable", browserPlayable(v))));
+            .put("browserPlayable", browserPlayable(v)));
+    if (hls) {
+      PlaybackDecision d = PlaybackDecision.decide(info, v.contentType(), packaged);
+      playback.put("decision", new JsonObject().put("mode", d.mode().json()).put("reason", d.reason()))
+          .put("hls", new JsonObject().put("url", "/vod/" + v.id() + "/master.m3u8"));
+    } else {
+      playback.put("decision", null).put("hls", null);
+    }
+    out.put("playback", playback);
     return out;
   }
 

@@ -3,6 +3,7 @@ package dev.kanal.server;
 import dev.kanal.library.Library;
 import dev.kanal.library.Thumbnails;
 import dev.kanal.library.Video;
+import dev.kanal.media.Packages;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -33,11 +34,18 @@ final class VideoRoutes {
   private final Vertx vertx;
   private final VideoLibrary videos;
   private final ExecutorService blocking;
+  /** Published packages (VOD HLS), which make a video's playback decision "packaged". */
+  private final Optional<Packages> packages;
 
   VideoRoutes(Vertx vertx, VideoLibrary videos, ExecutorService blocking) {
+    this(vertx, videos, blocking, Optional.empty());
+  }
+
+  VideoRoutes(Vertx vertx, VideoLibrary videos, ExecutorService blocking, Optional<Packages> packages) {
     this.vertx = vertx;
     this.videos = videos;
     this.blocking = blocking;
+    this.packages = packages;
   }
 
   void mount(Router router) {
@@ -95,11 +103,20 @@ final class VideoRoutes {
       notFound(ctx, id);
       return;
     }
-    blocking(ctx, () -> videos.library().get(id)).onSuccess(video -> {
-      if (video.isEmpty()) {
+    blocking(ctx, () -> {
+      Optional<Video> video = videos.library().get(id);
+      boolean packaged = video.isPresent() && packages.isPresent() && packages.get().published(id).isPresent();
+      return video.map(v -> {
+        JsonObject details = VideoJson.details(v, packaged);
+        // Full packaging (#8): {state, progress, error?} of the video's package.
+        packages.ifPresent(p -> details.put("packaging", PackageRoutes.json(p.status(id))));
+        return details;
+      });
+    }).onSuccess(details -> {
+      if (details.isEmpty()) {
         notFound(ctx, id);
       } else {
-        KanalServer.json(ctx, 200, VideoJson.details(video.get()));
+        KanalServer.json(ctx, 200, details.get());
       }
     });
   }

@@ -65,12 +65,20 @@ class KanalCliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"discover"})
-  void pendingCommands_sayNotAvailableAndExit2(String command) {
-    Run r = run(command, "list", "--json");
+  @ValueSource(strings = {"soon", "0s", "61s", "-1s"})
+  void discover_badTimeout_givesOneLineAndExit2(String timeout) {
+    Run r = run("discover", "--timeout", timeout);
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).startsWith("kanal: 'kanal " + command + "' is not available yet").contains("issue #");
+    assertThat(r.err()).startsWith("kanal: --timeout").doesNotContain("Exception").doesNotContain("\tat ");
     assertThat(r.err().lines()).hasSize(1);
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void discover_unexpectedArgument_isUsageError() {
+    Run r = run("discover", "list");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).startsWith("kanal: Unmatched argument");
   }
 
   @Test

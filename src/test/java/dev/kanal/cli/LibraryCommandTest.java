@@ -361,6 +361,6 @@ class LibraryCommandTest {
   void library_withoutASubcommand_isUsageError() {
     Run r = run("library");
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("scan, list or info");
+    assertThat(r.err()).contains("scan, list, info or package");
   }
 }

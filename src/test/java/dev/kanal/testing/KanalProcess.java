@@ -34,7 +34,9 @@ public final class KanalProcess implements AutoCloseable {
       } catch (IOException e) {
         stderr.append("[stderr closed: ").append(e).append("]\n");
       }
-    });
+      // A thread of its own: on the common pool (one thread on two cores) a second process's reader
+      // would wait for the first process to exit, and terminate() would never return.
+    }, task -> Thread.ofVirtual().name("kanal-process-stderr").start(task));
   }
 
   /** Starts {@code kanal ARGS...} with the given working folder. */

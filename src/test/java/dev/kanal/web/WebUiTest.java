@@ -173,6 +173,43 @@ class WebUiTest {
   }
 
   @Test
+  void theQualityMenu_listsThePackagedRungs_andChoosingOneSetsTheLevel() throws Exception {
+    String id = null;
+    for (Object o : api.get("/api/videos?q=kanal-demo").json().getJsonArray("items")) {
+      id = ((JsonObject) o).getString("id");
+    }
+    assertThat(api.post("/api/videos/" + id + "/package", "").status()).isEqualTo(202);
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (!"published".equals(api.get("/api/videos/" + id + "/package").json().getString("state"))) {
+      assertThat(System.nanoTime()).as("the demo video is packaged within 120 s: %s",
+          api.get("/api/videos/" + id + "/package").body()).isLessThan(deadline);
+      Thread.sleep(500);
+    }
+    Page page = page();
+    page.navigate(base + "/#/video/" + id);
+    Locator prompt = page.locator("[data-testid=resume-prompt]");
+    await(page, "() => window.kanalPlayer && (kanalPlayer.video.currentTime > 0.5"
+        + " || document.querySelector('[data-testid=resume-prompt]') !== null)", null);
+    if (prompt.count() > 0) {
+      prompt.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+          new Locator.GetByRoleOptions().setName("Start over").setExact(true)).click();
+    }
+    await(page, "() => kanalPlayer.hls && kanalPlayer.hls.levels.length >= 2 && kanalPlayer.video.currentTime > 0.5", null);
+    int levels = ((Number) page.evaluate("() => kanalPlayer.hls.levels.length")).intValue();
+    Locator menu = page.locator("[data-testid=quality-menu]");
+    // Auto, then one entry per rung of the package (720p copied from the source, 480p encoded).
+    assertThat(menu.locator("option").count()).isEqualTo(levels + 1);
+    assertThat(menu.locator("option").allTextContents()).anyMatch(t -> t.startsWith("720p"))
+        .anyMatch(t -> t.startsWith("480p"));
+    String lowest = (String) page.evaluate("() => { const ls = kanalPlayer.hls.levels;"
+        + " return String(ls.indexOf(ls.reduce((a, b) => a.height <= b.height ? a : b))); }");
+    menu.selectOption(lowest);
+    await(page, "i => kanalPlayer.hls.currentLevel === i", Integer.parseInt(lowest));
+    screenshot(page, "player-packaged");
+    page.context().close();
+  }
+
+  @Test
   void aVideoWithTextSubtitles_offersThemAsATrack() throws Exception {
     Path media = dir.resolve("data/demo/media");
     Path srt = dir.resolve("subs.srt");
@@ -254,15 +291,23 @@ class WebUiTest {
 
   @Test
   void stats_drawChartsAfterAPlaybackSession_andTheSummaryCountsIt() throws Exception {
+    String summaryPath = "/api/qoe/summary?window=1h&channelId=xinwen.cn";
+    int before = api.get(summaryPath).json().getInteger("sessions");
     Page page = page();
     page.navigate(base + "/#/live/xinwen.cn");
     await(page, "() => window.kanalPlayer && window.kanalPlayer.video.currentTime > 1", null);
     page.navigate(base + "/#/stats"); // leaving the player ends the session and sends its events
     await(page, "() => document.querySelector('[data-testid=stats-chart] rect.bar') !== null", null);
 
-    JsonObject summary = api.get("/api/qoe/summary?window=1h&channelId=xinwen.cn").json();
-    assertThat(summary.getInteger("sessions")).isGreaterThanOrEqualTo(1);
-    assertThat(summary.getDouble("startupP50")).isNotNull().isBetween(0.0, 60.0);
+    // The events go by sendBeacon when the player is left: the summary counts this session soon after.
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    JsonObject summary = api.get(summaryPath).json();
+    while (summary.getInteger("sessions") < before + 1 || summary.getDouble("startupP50") == null) {
+      assertThat(System.nanoTime()).as("the summary counts the session within 15 s: %s", summary).isLessThan(deadline);
+      Thread.sleep(200);
+      summary = api.get(summaryPath).json();
+    }
+    assertThat(summary.getDouble("startupP50")).isBetween(0.0, 60.0);
     // Startup time and channel health have data now, so they are bar charts; active sessions is a line.
     await(page, "() => document.querySelectorAll('[data-testid=stats-chart] rect.bar').length >= 3", null);
     assertThat(page.locator("[data-testid=stats-chart] path.line").count()).isEqualTo(1);
