@@ -94,7 +94,7 @@ echo
 echo "300 x 2 s TS segments, ${latency} ms added per request, $repeats runs, $(nproc) cores"
 k=$(median "${times[kanal]}")
 f=$(median "${times[ffmpeg]}")
-echo "median kanal record (defaults, 16 threads)     ${k}s"
+echo "median kanal record (defaults: 16 to 32 at once) ${k}s"
 if [ "$have_streamlink" = 1 ]; then
   s=$(median "${times[streamlink]}")
   echo "median streamlink --stream-segment-threads 10  ${s}s"
