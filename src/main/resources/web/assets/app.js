@@ -371,7 +371,7 @@
       body[this.kind === 'video' ? 'videoId' : 'channelId'] = this.id;
       post('/api/sessions', body).then((s) => {
         this.session = s;
-        if (this.ended) { this.flush(true); this.close(); return; }
+        if (this.ended) { this.flush(false).then(() => this.close()); return; }
         this.heartbeat = setInterval(() => post('/api/sessions/' + s.sessionId + '/heartbeat',
           { position: this.video ? this.video.currentTime : undefined }).catch(() => {}), Math.max(5, s.heartbeatInterval || 30) * 1000);
         this.flush();
@@ -394,27 +394,41 @@
     stallStart(video) {
       if (this.started && !this.stalled && !video.seeking && !video.paused) { this.stalled = true; this.event('stall_start'); }
     }
+    /** Sends the queued events; resolves when the server has them (a beacon: at once). */
     flush(beacon) {
-      if (!this.session || !this.events.length) return;
+      if (!this.session || !this.events.length) return Promise.resolve();
       const events = this.events.splice(0).map((e) => ({ sessionId: this.session.sessionId, ...e }));
       const body = JSON.stringify({ events });
-      if (beacon && navigator.sendBeacon) navigator.sendBeacon('/api/qoe', new Blob([body], { type: 'application/json' }));
-      else fetch('/api/qoe', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body }).catch(() => {});
+      if (beacon && navigator.sendBeacon) {
+        navigator.sendBeacon('/api/qoe', new Blob([body], { type: 'application/json' }));
+        return Promise.resolve();
+      }
+      return fetch('/api/qoe', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, keepalive: true })
+        .catch(() => {});
     }
-    end() {
+    /**
+     * Ends the playback: the last events, then the session. The session is deleted only after the
+     * server has the events (a deleted session makes a later batch unknown); when the page itself goes
+     * away, the events go by beacon and the session simply expires.
+     */
+    end(unloading) {
       if (this.ended) return;
       if (this.started) this.event('ended');
       this.ended = true;
       clearInterval(this.timer);
-      this.flush(true);
-      this.close();
+      if (unloading) {
+        this.flush(true);
+        clearInterval(this.heartbeat);
+      } else {
+        this.flush(false).then(() => this.close());
+      }
     }
     close() {
       clearInterval(this.heartbeat);
       if (this.session) fetch('/api/sessions/' + this.session.sessionId, { method: 'DELETE', keepalive: true }).catch(() => {});
     }
   }
-  window.addEventListener('pagehide', () => { if (window.kanalPlayer) window.kanalPlayer.qoe.end(); });
+  window.addEventListener('pagehide', () => { if (window.kanalPlayer) window.kanalPlayer.qoe.end(true); });
 
   // ---- live TV
 
