@@ -196,7 +196,68 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
   }
 
   /** The HTTP server. */
-  public record ServerConfig(String host, int port, Duration shutdownTimeout) {}
+  public record ServerConfig(String host, int port, Duration shutdownTimeout, LimitsConfig limits, AuthConfig auth) {
+
+    /** A server section with the default limits and authentication. */
+    public ServerConfig(String host, int port, Duration shutdownTimeout) {
+      this(host, port, shutdownTimeout, LimitsConfig.defaults(), AuthConfig.defaults());
+    }
+  }
+
+  /**
+   * What one client may send or hold (issue #13): every value bounds memory or time a hostile client
+   * could otherwise take.
+   *
+   * @param maxBodySize request bodies of the API (JSON); larger is 413
+   * @param maxUrlLength characters of the request line (method, URL, version); longer is 414
+   * @param maxHeaderSize bytes of all request headers; more is 431
+   * @param maxJsonDepth nesting of JSON bodies; deeper is 400
+   * @param maxRanges ranges in one {@code Range} header (guard against multi-range amplification);
+   *     more is answered with the whole file (200), as nginx's {@code max_ranges} does
+   * @param headerTimeout time a client has to send its request line and headers (slowloris); then the
+   *     connection is closed
+   * @param idleTimeout a connection with no traffic either way is closed after this
+   * @param maxConnections open connections at once over all event loops; beyond it new connections are
+   *     closed at once
+   */
+  public record LimitsConfig(ByteSize maxBodySize, int maxUrlLength, ByteSize maxHeaderSize, int maxJsonDepth,
+      int maxRanges, Duration headerTimeout, Duration idleTimeout, int maxConnections) {
+
+    /** The defaults: 1 MiB bodies, 8 KiB URLs, 16 KiB headers, depth 32, 16 ranges, 10 s, 120 s, 4096. */
+    public static LimitsConfig defaults() {
+      return new LimitsConfig(ByteSize.parse("1MiB"), 8192, ByteSize.parse("16KiB"), 32, 16, Duration.ofSeconds(10),
+          Duration.ofSeconds(120), 4096);
+    }
+  }
+
+  /**
+   * Access control (issue #13).
+   *
+   * @param mode {@code auto} (required when {@code server.host} is not a loopback address), {@code on}
+   *     (always required) or {@code off} (never; refused at start on a non-loopback address unless
+   *     {@code allowOpen} is set)
+   * @param allowOpen lets {@code mode: off} serve a non-loopback address without authentication (a
+   *     trusted LAN, or a proxy in front that authenticates)
+   * @param sessionTtl how long a login lasts without being used
+   * @param loginAttempts failed logins allowed per client address and per user name within
+   *     {@code loginWindow}; more are answered 429
+   * @param loginWindow the window of {@code loginAttempts}
+   * @param secureCookies mark the session cookie {@code Secure} ({@code auto}: when the request came
+   *     over HTTPS, directly or as {@code X-Forwarded-Proto: https} from a trusted proxy), {@code on}, {@code off}
+   */
+  public record AuthConfig(String mode, boolean allowOpen, Duration sessionTtl, int loginAttempts,
+      Duration loginWindow, String secureCookies) {
+
+    /** The defaults: automatic, 30-day sessions, 10 failed logins per 15 minutes. */
+    public static AuthConfig defaults() {
+      return new AuthConfig("auto", false, Duration.ofDays(30), 10, Duration.ofMinutes(15), "auto");
+    }
+  }
+
+  /** The values of {@code server.auth.mode}. */
+  public static final Set<String> AUTH_MODES = Set.of("auto", "on", "off");
+  /** The values of {@code server.auth.secureCookies}. */
+  public static final Set<String> SECURE_COOKIE_MODES = Set.of("auto", "on", "off");
 
   /** Kanal's own state: database, caches, generated media. */
   public record StorageConfig(Path dataDir) {}
@@ -349,6 +410,8 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
       problems.add(new ConfigProblem("server.port", "must be between 0 and 65535, was " + server.port()));
     }
     requirePositive(problems, "server.shutdownTimeout", server.shutdownTimeout());
+    validateLimits(problems, server.limits());
+    validateAuth(problems, server.auth());
     if (storage.dataDir() == null || storage.dataDir().toString().isBlank()) {
       problems.add(new ConfigProblem("storage.dataDir", "must not be empty"));
     }
@@ -532,6 +595,49 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
           problems.add(new ConfigProblem(key + "[" + i + "]", "invalid regular expression: " + e.getDescription()));
         }
       }
+    }
+  }
+
+  private static void validateLimits(List<ConfigProblem> problems, LimitsConfig limits) {
+    if (limits == null) {
+      problems.add(new ConfigProblem("server.limits", "must not be empty"));
+      return;
+    }
+    requireBetween(problems, "server.limits.maxBodySize", limits.maxBodySize(), ByteSize.parse("1KiB"), ByteSize.parse("1GiB"));
+    requireBetween(problems, "server.limits.maxHeaderSize", limits.maxHeaderSize(), ByteSize.parse("1KiB"), ByteSize.parse("1MiB"));
+    requireBetween(problems, "server.limits.maxUrlLength", limits.maxUrlLength(), 256, 1 << 20);
+    requireBetween(problems, "server.limits.maxJsonDepth", limits.maxJsonDepth(), 2, 1000);
+    requireBetween(problems, "server.limits.maxRanges", limits.maxRanges(), 1, 1000);
+    requireBetween(problems, "server.limits.maxConnections", limits.maxConnections(), 1, 1_000_000);
+    requirePositive(problems, "server.limits.headerTimeout", limits.headerTimeout());
+    requirePositive(problems, "server.limits.idleTimeout", limits.idleTimeout());
+  }
+
+  private static void validateAuth(List<ConfigProblem> problems, AuthConfig auth) {
+    if (auth == null) {
+      problems.add(new ConfigProblem("server.auth", "must not be empty"));
+      return;
+    }
+    if (auth.mode() == null || !AUTH_MODES.contains(auth.mode())) {
+      problems.add(new ConfigProblem("server.auth.mode", "must be auto, on or off, was " + auth.mode()));
+    }
+    if (auth.secureCookies() == null || !SECURE_COOKIE_MODES.contains(auth.secureCookies())) {
+      problems.add(new ConfigProblem("server.auth.secureCookies", "must be auto, on or off, was " + auth.secureCookies()));
+    }
+    requirePositive(problems, "server.auth.sessionTtl", auth.sessionTtl());
+    requirePositive(problems, "server.auth.loginWindow", auth.loginWindow());
+    requireBetween(problems, "server.auth.loginAttempts", auth.loginAttempts(), 1, 1000);
+  }
+
+  private static void requireBetween(List<ConfigProblem> problems, String key, int value, int min, int max) {
+    if (value < min || value > max) {
+      problems.add(new ConfigProblem(key, "must be between " + min + " and " + max + ", was " + value));
+    }
+  }
+
+  private static void requireBetween(List<ConfigProblem> problems, String key, ByteSize value, ByteSize min, ByteSize max) {
+    if (value == null || value.bytes() < min.bytes() || value.bytes() > max.bytes()) {
+      problems.add(new ConfigProblem(key, "must be between " + min + " and " + max + ", was " + value));
     }
   }
 

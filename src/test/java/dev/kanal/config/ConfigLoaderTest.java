@@ -114,7 +114,7 @@ class ConfigLoaderTest {
   void load_withUnknownKey_namesLineAndListsKnownKeys() throws IOException {
     Path file = write("kanal.yaml", "server:\n  port: 80\n  prot: 81\n");
     assertThatThrownBy(() -> load(file, Map.of()))
-        .hasMessageStartingWith(file + ":3: server.prot: unknown key (known keys here: host, port, shutdownTimeout)");
+        .hasMessageStartingWith(file + ":3: server.prot: unknown key (known keys here: auth, host, limits, port, shutdownTimeout)");
   }
 
   @Test
