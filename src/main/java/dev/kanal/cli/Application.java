@@ -41,7 +41,7 @@ final class Application implements AutoCloseable {
   private final Discovery discovery;
   private final CountDownLatch stopped = new CountDownLatch(1);
   /** Full packaging jobs (#8); set once started, closed before the library. */
-  private volatile dev.kanal.media.PackageJobs packaging;
+  private volatile dev.kanal.media.PackageQueue packaging;
 
   private Application(Metrics metrics, LibrarySetup.Parts library, LibraryWatcher watcher, LiveTv live,
       PlaybackStore playback, KanalServer server, Discovery discovery) {
@@ -61,7 +61,7 @@ final class Application implements AutoCloseable {
     LibraryWatcher watcher = null;
     LiveTv live = null;
     PlaybackStore playback = null;
-    dev.kanal.media.PackageJobs packaging = null;
+    dev.kanal.media.PackageQueue packaging = null;
     try {
       library = LibrarySetup.open(config);
       watcher = LibraryWatcher.start(library.library(), config.library().rescanInterval(), config.library().watch(),

@@ -3,7 +3,7 @@ package dev.kanal.cli;
 import dev.kanal.config.KanalConfig;
 import dev.kanal.library.Library;
 import dev.kanal.library.Video;
-import dev.kanal.media.PackageJobs;
+import dev.kanal.media.PackageQueue;
 import dev.kanal.media.PackageStatus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -94,7 +94,7 @@ final class PackageCommand implements Callable<Integer> {
           KanalCli.EXIT_USAGE, null);
     }
     try (LibrarySetup.Parts parts = LibrarySetup.open(config, true);
-        PackageJobs jobs = PackagingSetup.open(config, parts)) {
+        PackageQueue jobs = PackagingSetup.open(config, parts)) {
       List<String> targets = all ? packageable(parts.library()) : ids;
       if (!all) {
         for (String id : targets) {

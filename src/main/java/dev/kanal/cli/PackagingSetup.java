@@ -6,7 +6,10 @@ import dev.kanal.library.Video;
 import dev.kanal.media.Ffmpeg;
 import dev.kanal.media.FfmpegLocator;
 import dev.kanal.media.MediaToolException;
+import dev.kanal.config.KanalConfig.PackagingConfig;
+import dev.kanal.media.ClusterPackageJobs;
 import dev.kanal.media.PackageJobs;
+import dev.kanal.media.PackageQueue;
 import dev.kanal.media.PackageSources;
 import dev.kanal.store.StoreException;
 import java.nio.file.Path;
@@ -25,10 +28,11 @@ final class PackagingSetup {
   private PackagingSetup() {}
 
   /**
-   * Opens the job queue in the library's database (not started). Without ffmpeg the queue still
-   * answers status and published packages; jobs fail saying ffmpeg cannot run.
+   * Opens the job queue (not started): shared by several nodes through Redis when {@code store.redis.url} is
+   * set, else in the library's database. Without ffmpeg the queue still answers status and published
+   * packages; jobs fail saying ffmpeg cannot run.
    */
-  static PackageJobs open(KanalConfig config, LibrarySetup.Parts library) throws StoreException {
+  static PackageQueue open(KanalConfig config, LibrarySetup.Parts library) throws StoreException {
     Path data = config.storage().dataDir();
     Path ffmpeg = Path.of("ffmpeg");
     Path ffprobe = Path.of("ffprobe");
@@ -39,8 +43,16 @@ final class PackagingSetup {
     } catch (MediaToolException e) {
       log.warn("event=package.no_ffmpeg reason=\"{}\" effect=\"packaging jobs will fail\"", e.getMessage());
     }
-    return PackageJobs.open(library.database(), data.resolve(PACKAGES), config.vod().packaging(),
-        config.vod().segmentDuration(), ffmpeg, ffprobe, sources(library.library()));
+    PackagingConfig packaging = config.vod().packaging();
+    Path output = packaging.output() == null || packaging.output().toString().isBlank()
+        ? data.resolve(PACKAGES) : packaging.output();
+    String redis = config.store().redis().url() == null ? "" : config.store().redis().url().strip();
+    if (!redis.isEmpty()) {
+      return ClusterPackageJobs.open(config.store().redis(), output, packaging, config.vod().segmentDuration(), ffmpeg,
+          ffprobe, sources(library.library()), ClusterPackageJobs.nodeName());
+    }
+    return PackageJobs.open(library.database(), output, packaging, config.vod().segmentDuration(), ffmpeg, ffprobe,
+        sources(library.library()));
   }
 
   /** A video's source for packaging: its catalogue record and its file, re-checked to be inside a library folder. */

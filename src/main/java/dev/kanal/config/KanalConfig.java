@@ -120,10 +120,23 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
    *
    * @param ladder the rungs, highest first; rungs above the source's height are left out (never upscaled)
    * @param format {@code auto} (TS for H.264 sources, fMP4 for HEVC and HDR), {@code ts} or {@code fmp4}
-   * @param concurrency packaging jobs at once
+   * @param concurrency packaging jobs at once (on this node)
+   * @param worker whether this node runs packaging jobs; with {@code store.redis.url} set, jobs go through a
+   *     Redis Stream that every worker node takes jobs from, and a node with {@code worker: false} only queues them
+   * @param lease with Redis: how long a job stays with a worker that stopped renewing it (a dead node)
+   *     before another worker takes it over
+   * @param output where packages are published; empty: {@code dataDir/packages}. Nodes sharing Redis must
+   *     share this folder (and the media folders)
    */
-  public record PackagingConfig(List<RungConfig> ladder, String format, int concurrency) {
-    /** 1080p 6 Mbps, 720p 3 Mbps, 480p 1.5 Mbps; automatic format; one job at a time. */
+  public record PackagingConfig(List<RungConfig> ladder, String format, int concurrency, boolean worker,
+      Duration lease, Path output) {
+
+    /** Packaging on this node, with the default lease and output folder. */
+    public PackagingConfig(List<RungConfig> ladder, String format, int concurrency) {
+      this(ladder, format, concurrency, true, Duration.ofSeconds(60), Path.of(""));
+    }
+
+    /** 1080p 6 Mbps, 720p 3 Mbps, 480p 1.5 Mbps; automatic format; one job at a time; a worker; 60 s lease. */
     public static PackagingConfig defaults() {
       return new PackagingConfig(List.of(new RungConfig(1080, 6000, 128), new RungConfig(720, 3000, 128),
           new RungConfig(480, 1500, 96)), "auto", 1);
@@ -466,6 +479,7 @@ public record KanalConfig(ServerConfig server, StorageConfig storage, LibraryCon
     if (p.concurrency() < 1 || p.concurrency() > 16) {
       problems.add(new ConfigProblem("vod.packaging.concurrency", "must be between 1 and 16, was " + p.concurrency()));
     }
+    requireBetween(problems, "vod.packaging.lease", p.lease(), Duration.ofSeconds(1), Duration.ofHours(1));
     if (p.ladder() == null || p.ladder().isEmpty()) {
       problems.add(new ConfigProblem("vod.packaging.ladder", "must have at least one rung"));
       return;

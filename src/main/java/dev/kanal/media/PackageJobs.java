@@ -1,32 +1,20 @@
 package dev.kanal.media;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kanal.config.KanalConfig.PackagingConfig;
 import dev.kanal.store.Database;
 import dev.kanal.store.StoreException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,20 +36,19 @@ import org.slf4j.LoggerFactory;
  * stream); both messages are sentences for users. {@link #status} and {@link #published} only read
  * memory; {@link #request} and {@link #cancel} block on the database.
  */
-public final class PackageJobs implements Packages, AutoCloseable {
+public final class PackageJobs implements PackageQueue {
 
   private static final Logger log = LoggerFactory.getLogger(PackageJobs.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   static final String OWNER = "packaging";
   static final List<List<String>> MIGRATIONS = List.of(List.of(
       "CREATE TABLE package_jobs (video_id TEXT PRIMARY KEY, job_id TEXT NOT NULL, state TEXT NOT NULL, "
           + "progress REAL NOT NULL DEFAULT 0, error TEXT, seq INTEGER NOT NULL, updated_at INTEGER NOT NULL)"));
   /** Progress is written to the database at most this often (memory has it at once). */
   private static final long PROGRESS_WRITE_NANOS = Duration.ofSeconds(5).toNanos();
-  private static final String TMP_PREFIX = ".tmp-";
-  private static final String OLD_PREFIX = ".old-";
+  private static final String TMP_PREFIX = PackageFolders.TMP_PREFIX;
+  private static final String OLD_PREFIX = PackageFolders.OLD_PREFIX;
   /** The job's identity, written beside master.m3u8 when the package is complete. */
-  static final String JOB_FILE = "job.json";
+  static final String JOB_FILE = PackageFolders.JOB_FILE;
   private static final int MAX_QUEUED = 1_000_000;
 
   /** One job's state in memory (mirrors its row). */
@@ -135,13 +122,14 @@ public final class PackageJobs implements Packages, AutoCloseable {
   }
 
   private void recover() throws IOException, SQLException {
-    killOrphans();
+    // Stops ffmpeg processes a killed Kanal left writing into this packages folder (matched by its temporary path).
+    PackageFolders.killWriters(root.resolve(TMP_PREFIX).toString());
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
       for (Path d : dirs) {
         String name = d.getFileName().toString();
         if (name.startsWith(TMP_PREFIX) || name.startsWith(OLD_PREFIX)) {
           log.info("event=package.cleanup folder={}", name);
-          deleteTree(d);
+          PackageFolders.deleteTree(d);
         }
       }
     }
@@ -194,18 +182,6 @@ public final class PackageJobs implements Packages, AutoCloseable {
     }
   }
 
-  /** Stops ffmpeg processes a killed Kanal left writing into this packages folder (matched by its temporary path). */
-  private void killOrphans() {
-    String marker = root.resolve(TMP_PREFIX).toString();
-    ProcessHandle.allProcesses()
-        .filter(ph -> ph.info().commandLine().map(c -> c.contains(marker)).orElse(false))
-        .filter(ph -> ph.pid() != ProcessHandle.current().pid())
-        .forEach(ph -> {
-          log.warn("event=package.orphan pid={} effect=killed", ph.pid());
-          ph.destroyForcibly();
-        });
-  }
-
   /** Starts the workers ({@code vod.packaging.concurrency} virtual threads). */
   public synchronized void start() {
     if (!workers.isEmpty() || closing) {
@@ -239,7 +215,7 @@ public final class PackageJobs implements Packages, AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("cannot look the video up: " + e.getMessage(), e);
     }
-    requirePackageable(source);
+    PackageFolders.requirePackageable(source);
     String jobId = jobId(source);
     Job j = jobs.get(videoId);
     if (j != null && j.jobId.equals(jobId) && (j.state.equals("queued") || j.state.equals("running")
@@ -265,18 +241,6 @@ public final class PackageJobs implements Packages, AutoCloseable {
     }
     log.info("event=package.queued id={} job={}", videoId, jobId);
     return next.status();
-  }
-
-  private static void requirePackageable(PackageSources.Source source) {
-    if (source.problem() != null) {
-      throw new IllegalStateException("video '" + source.videoId() + "' cannot be packaged: " + source.problem());
-    }
-    if (source.file().isEmpty()) {
-      throw new IllegalStateException("video '" + source.videoId() + "' cannot be packaged: its file is gone");
-    }
-    if (source.info() == null || source.info().video().isEmpty()) {
-      throw new IllegalStateException("video '" + source.videoId() + "' cannot be packaged: it has no video stream");
-    }
   }
 
   @Override
@@ -338,16 +302,15 @@ public final class PackageJobs implements Packages, AutoCloseable {
       write(j);
       PackageSources.Source source = sources.find(videoId)
           .orElseThrow(() -> new IllegalStateException("the video is no longer in the library"));
-      requirePackageable(source);
+      PackageFolders.requirePackageable(source);
       Path dir = root.resolve(videoId);
       if (!j.jobId.equals(publishedJobId(dir))) {
-        tmp = root.resolve(TMP_PREFIX + videoId + "-" + j.jobId + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        tmp = root.resolve(PackageFolders.tmpName(videoId, j.jobId));
         Files.createDirectories(tmp);
         Job job = j;
         packager.pack(source.file().get(), source.info(), tmp, p -> progress(job, p * 99), run);
-        Files.writeString(tmp.resolve(JOB_FILE), JSON.createObjectNode().put("videoId", videoId).put("jobId", j.jobId)
-            .put("created", java.time.Instant.now().toString()).toString(), StandardCharsets.UTF_8);
-        publish(tmp, dir, videoId);
+        PackageFolders.writeJobFile(tmp, videoId, j.jobId, "local");
+        PackageFolders.publish(root, tmp, dir, videoId);
         tmp = null;
       }
       synchronized (this) {
@@ -371,7 +334,7 @@ public final class PackageJobs implements Packages, AutoCloseable {
       running.remove(videoId, run);
       if (tmp != null) {
         try {
-          deleteTree(tmp);
+          PackageFolders.deleteTree(tmp);
         } catch (IOException e) {
           log.warn("event=package.cleanup_failed folder={} error=\"{}\"", tmp.getFileName(), e.toString());
         }
@@ -416,42 +379,14 @@ public final class PackageJobs implements Packages, AutoCloseable {
     }
   }
 
-  /** Moves a complete package into place: the old one (if any) aside first, then the new one in, both renames. */
-  private void publish(Path tmp, Path dir, String videoId) throws IOException {
-    Path old = null;
-    if (Files.exists(dir)) {
-      old = root.resolve(OLD_PREFIX + videoId + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-      Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
-    }
-    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-    if (old != null) {
-      deleteTree(old);
-    }
-  }
-
   /** The job id recorded in a complete package folder, or null. */
   private static String publishedJobId(Path dir) {
-    try {
-      if (!Files.isRegularFile(dir.resolve("master.m3u8"))) {
-        return null;
-      }
-      JsonNode n = JSON.readTree(Files.readString(dir.resolve(JOB_FILE)));
-      return n.path("jobId").asText(null);
-    } catch (IOException e) {
-      return null;
-    }
+    return PackageFolders.publishedJobId(dir);
   }
 
   /** The job id: what is packaged (video, file version) and how (ladder, format, segment length). */
   String jobId(PackageSources.Source s) {
-    String key = s.videoId() + "\n" + s.fingerprint() + "\n" + s.size() + "\n" + s.modified().toEpochMilli() + "\n"
-        + config.ladder() + "\n" + config.format() + "\n" + segmentDuration.toMillis();
-    try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(hash, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return PackageFolders.jobId(s, config, segmentDuration);
   }
 
   private void write(Job j) throws SQLException {
@@ -475,33 +410,6 @@ public final class PackageJobs implements Packages, AutoCloseable {
       try (var ps = c.prepareStatement("DELETE FROM package_jobs WHERE video_id = ?")) {
         ps.setString(1, videoId);
         return ps.executeUpdate();
-      }
-    });
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.deleteIfExists(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-        if (e instanceof NoSuchFileException) {
-          return FileVisitResult.CONTINUE;
-        }
-        throw e;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-        Files.deleteIfExists(d);
-        return FileVisitResult.CONTINUE;
       }
     });
   }
