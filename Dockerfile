@@ -6,16 +6,15 @@
 # No Docker engine runs on the project's build machines: this file is kept right by review and by
 # dev.kanal.deploy.DeployFilesTest (which checks its ports, health check and KANAL_* variables).
 
-# Build once on the build machine's own platform; only the bundled ffmpeg differs per target.
+# Build once on the build machine's own platform. The jar bundles ffmpeg (and SQLite) for both
+# linux-x86_64 and linux-arm64; -Parm64 only makes linux-arm64 the primary javacpp.platform.
 FROM --platform=$BUILDPLATFORM maven:3.9-eclipse-temurin-21 AS build
 ARG TARGETARCH
 WORKDIR /src
 COPY pom.xml .
 RUN mvn -q -B dependency:go-offline -DskipTests || true
 COPY src ./src
-RUN mvn -q -B -DskipTests \
-      -Djavacpp.platform=$([ "$TARGETARCH" = "arm64" ] && echo linux-arm64 || echo linux-x86_64) \
-      package
+RUN mvn -q -B -DskipTests $([ "$TARGETARCH" = "arm64" ] && echo -Parm64) package
 
 # Run on a small JRE with the distribution's ffmpeg (found on PATH before the bundled one).
 FROM eclipse-temurin:21-jre-noble

@@ -212,7 +212,7 @@ class DeployFilesTest {
     List<String> env = Pattern.compile("(KANAL_[A-Z_]+)=").matcher(dockerfile).results().map(r -> r.group(1)).toList();
     assertThat(env).contains("KANAL_SERVER_HOST", "KANAL_STORAGE_DATA_DIR");
     assertKnownEnv("the Dockerfile", env);
-    assertThat(dockerfile).contains("linux-arm64").contains("ENTRYPOINT [\"java\"");
+    assertThat(dockerfile).contains("\"$TARGETARCH\" = \"arm64\" ] && echo -Parm64").contains("ENTRYPOINT [\"java\"");
   }
 
   @Test
@@ -256,8 +256,36 @@ class DeployFilesTest {
   }
 
   @Test
-  void theJarCarriesSqlitesNativeLibraryForLinuxAarch64() {
-    assertThat(getClass().getClassLoader().getResource("org/sqlite/native/Linux/aarch64/libsqlitejdbc.so"))
-        .as("xerial sqlite-jdbc's aarch64 build, for a Raspberry Pi").isNotNull();
+  void theJarCarriesSqlitesNativeLibraryForLinuxAarch64() throws Exception {
+    assertAarch64Elf("org/sqlite/native/Linux/aarch64/libsqlitejdbc.so");
+  }
+
+  /** The bundled ffmpeg fallback (FfmpegLocator) for a Raspberry Pi without ffmpeg installed: binaries and libraries. */
+  @Test
+  void theJarCarriesTheBundledFfmpegForLinuxArm64() throws Exception {
+    for (String name : List.of("ffmpeg", "ffprobe")) {
+      assertAarch64Elf("org/bytedeco/ffmpeg/linux-arm64/" + name);
+    }
+    java.net.URL ffmpeg = getClass().getClassLoader().getResource("org/bytedeco/ffmpeg/linux-arm64/ffmpeg");
+    String jar = ffmpeg.getPath().substring(0, ffmpeg.getPath().indexOf('!')).replaceFirst("^file:", "");
+    try (java.util.jar.JarFile f = new java.util.jar.JarFile(jar)) {
+      assertThat(f.stream().map(java.util.jar.JarEntry::getName)
+          .filter(n -> n.startsWith("org/bytedeco/ffmpeg/linux-arm64/libav")))
+          .as("the libraries the arm64 ffmpeg links").anyMatch(n -> n.contains("libavcodec.so"))
+          .anyMatch(n -> n.contains("libavformat.so"));
+    }
+    assertAarch64Elf("org/bytedeco/javacpp/linux-arm64/libjnijavacpp.so");
+  }
+
+  /** The resource exists and is an ELF file for AArch64 (e_machine 183). */
+  private void assertAarch64Elf(String resource) throws Exception {
+    try (var in = getClass().getClassLoader().getResourceAsStream(resource)) {
+      assertThat(in).as("%s on the class path", resource).isNotNull();
+      byte[] header = in.readNBytes(20);
+      assertThat(java.util.Arrays.copyOf(header, 4)).as("%s is ELF", resource)
+          .isEqualTo(new byte[] {0x7f, 'E', 'L', 'F'});
+      int machine = (header[18] & 0xff) | (header[19] & 0xff) << 8;
+      assertThat(machine).as("%s is built for AArch64", resource).isEqualTo(183);
+    }
   }
 }
