@@ -99,18 +99,17 @@ class PackagerTest {
     Path source = PackagingVideos.h264_1080p();
     Packager packager = new Packager(FFMPEG, FFPROBE, PackagingConfig.defaults(), Duration.ofSeconds(6));
     Packager.Run run = new Packager.Run();
-    Thread.ofVirtual().start(() -> {
-      try {
-        Thread.sleep(1500);
-      } catch (InterruptedException e) {
-        return;
-      }
-      run.cancel();
-    });
+    java.util.concurrent.atomic.AtomicBoolean progressed = new java.util.concurrent.atomic.AtomicBoolean();
     long start = System.nanoTime();
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> packager.pack(source, probe(source), dir, p -> {}, run))
-        .isInstanceOf(Packager.CancelledException.class);
+    // Cancelled at ffmpeg's first progress report: it is running then, writing into dir.
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> packager.pack(source, probe(source), dir, p -> {
+      progressed.set(true);
+      run.cancel();
+    }, run)).isInstanceOf(Packager.CancelledException.class);
+    assertThat(progressed).as("ffmpeg reported progress before the cancel").isTrue();
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     assertThat(Files.exists(dir.resolve("master.m3u8"))).isFalse();
+    assertThat(ProcessHandle.allProcesses().filter(ph -> ph.isAlive() && ph.info().commandLine()
+        .map(c -> c.contains(dir.toString())).orElse(false))).as("no ffmpeg left writing into the folder").isEmpty();
   }
 }
