@@ -161,15 +161,7 @@ public final class ClusterPackageJobs implements PackageQueue {
 
   @Override
   public PackageStatus request(String videoId) {
-    PackageSources.Source source;
-    try {
-      source = sources.find(videoId).orElseThrow(() -> new IllegalArgumentException("no video with id '" + videoId + "'"));
-    } catch (IllegalArgumentException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot look the video up: " + e.getMessage(), e);
-    }
-    PackageFolders.requirePackageable(source);
+    PackageSources.Source source = PackageFolders.packageable(sources, videoId);
     String jobId = PackageFolders.jobId(source, config, segmentDuration);
     try {
       if (queue.request(videoId, jobId)) {

@@ -87,6 +87,25 @@ final class PackageFolders {
     }
   }
 
+  /**
+   * The source of a video that can be packaged.
+   *
+   * @throws IllegalArgumentException for an unknown video
+   * @throws IllegalStateException for one that cannot be packaged, or when the lookup fails (sentences for users)
+   */
+  static PackageSources.Source packageable(PackageSources sources, String videoId) {
+    PackageSources.Source source;
+    try {
+      source = sources.find(videoId).orElseThrow(() -> new IllegalArgumentException("no video with id '" + videoId + "'"));
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot look the video up: " + e.getMessage(), e);
+    }
+    requirePackageable(source);
+    return source;
+  }
+
   /** Refuses (with a sentence for users) a video that cannot be packaged. */
   static void requirePackageable(PackageSources.Source source) {
     if (source.problem() != null) {

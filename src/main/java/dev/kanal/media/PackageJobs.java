@@ -207,15 +207,7 @@ public final class PackageJobs implements PackageQueue {
 
   @Override
   public synchronized PackageStatus request(String videoId) {
-    PackageSources.Source source;
-    try {
-      source = sources.find(videoId).orElseThrow(() -> new IllegalArgumentException("no video with id '" + videoId + "'"));
-    } catch (IllegalArgumentException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot look the video up: " + e.getMessage(), e);
-    }
-    PackageFolders.requirePackageable(source);
+    PackageSources.Source source = PackageFolders.packageable(sources, videoId);
     String jobId = jobId(source);
     Job j = jobs.get(videoId);
     if (j != null && j.jobId.equals(jobId) && (j.state.equals("queued") || j.state.equals("running")
