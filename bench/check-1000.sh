@@ -11,12 +11,6 @@ cd "$(dirname "$0")/.."
 source bench/jdk.sh
 
 out="${KANAL_BENCH_DIR:-target-bench-check}"
-if [ "${SKIP_BUILD:-0}" = 1 ] && [ -f "$out/cp.txt" ]; then
-  echo "reusing the build in $out (SKIP_BUILD=1)" >&2
-else
-  echo "building classes and test classes into $out ..." >&2
-  mvn -q -Dkanal.buildDir="$PWD/$out" -DskipTests test-compile dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/$out/cp.txt" >&2
-fi
+bench_build "$out" test-compile test
 exec "$JAVA_HOME/bin/java" -cp "$out/test-classes:$out/classes:$(cat "$out/cp.txt")" \
   dev.kanal.iptv.CheckBenchMain "$@"

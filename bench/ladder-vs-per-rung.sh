@@ -18,13 +18,7 @@ data="${KANAL_BENCH_DATA:-/tmp/kanal-bench-pkg}"
 die() { echo "ladder-vs-per-rung: $*" >&2; exit 1; }
 command -v ffmpeg >/dev/null || die "ffmpeg is not installed: apt-get install -y ffmpeg"
 
-if [ "${SKIP_BUILD:-0}" = 1 ] && [ -d "$out/classes" ] && [ -f "$out/cp.txt" ]; then
-  echo "reusing the build in $out (SKIP_BUILD=1)" >&2
-else
-  echo "building into $out ..." >&2
-  mvn -q -o -Dkanal.buildDir="$PWD/$out" -DskipTests compile dependency:build-classpath \
-    -Dmdep.outputFile="$PWD/$out/cp.txt" >&2
-fi
+bench_build "$out" compile
 
 mkdir -p "$data/media"
 src="$data/media/Bench.1080p.mp4"

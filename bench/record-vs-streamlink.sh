@@ -26,13 +26,7 @@ if ! command -v "$streamlink" >/dev/null 2>&1; then
   echo "record-vs-streamlink: continuing without it" >&2
 fi
 
-if [ "${SKIP_BUILD:-0}" = 1 ] && [ -f "$out/kanal.jar" ] && [ -f "$out/cp.txt" ]; then
-  echo "reusing the build in $out (SKIP_BUILD=1)" >&2
-else
-echo "building kanal.jar and test classes into $out ..." >&2
-mvn -q -Dkanal.buildDir="$PWD/$out" -DskipTests package dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/$out/cp.txt" >&2
-fi
+bench_build "$out" package test
 
 mkdir -p "$data/hls" "$data/out"
 if [ ! -f "$data/hls/index.m3u8" ] || [ "$(grep -c '^s' "$data/hls/index.m3u8")" != 300 ]; then

@@ -15,13 +15,7 @@ iterations="${2:-3000}"
 size="${3:-1024}"
 out="${KANAL_BENCH_DIR:-target-bench-relay}"
 
-if [ "${SKIP_BUILD:-0}" = 1 ] && [ -f "$out/cp.txt" ]; then
-  echo "reusing the build in $out (SKIP_BUILD=1)" >&2
-else
-  echo "building test classes into $out ..." >&2
-  mvn -q ${MVN_FLAGS:-} -Dkanal.buildDir="$PWD/$out" -DskipTests test-compile dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/$out/cp.txt" >&2
-fi
+bench_build "$out" test-compile test
 echo "machine: $(nproc) cores, $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg); $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)" >&2
 exec "$JAVA_HOME/bin/java" -Xmx512m -cp "$PWD/$out/test-classes:$PWD/$out/classes:$(cat "$out/cp.txt")" \
   dev.kanal.relay.RelayBenchMain latency "$repeats" "$iterations" "$size"

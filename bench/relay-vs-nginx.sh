@@ -22,13 +22,7 @@ out="${KANAL_BENCH_DIR:-target-bench-relay}"
 die() { echo "relay-vs-nginx: $*" >&2; exit 1; }
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || die "nginx is not installed: apt-get install -y nginx"
 
-if [ "${SKIP_BUILD:-0}" = 1 ] && [ -f "$out/cp.txt" ]; then
-  echo "reusing the build in $out (SKIP_BUILD=1)" >&2
-else
-  echo "building test classes into $out ..." >&2
-  mvn -q ${MVN_FLAGS:-} -Dkanal.buildDir="$PWD/$out" -DskipTests test-compile dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/$out/cp.txt" >&2
-fi
+bench_build "$out" test-compile test
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 echo "machine: $(nproc) cores, $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg); nginx $("$nginx_bin" -v 2>&1 | sed 's/.*\///'); $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)" >&2
 exec "$JAVA_HOME/bin/java" -Xmx512m -cp "$PWD/$out/test-classes:$PWD/$out/classes:$(cat "$out/cp.txt")" \

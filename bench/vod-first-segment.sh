@@ -21,13 +21,7 @@ die() { echo "vod-first-segment: $*" >&2; exit 1; }
 command -v ffmpeg >/dev/null || die "ffmpeg is not installed: apt-get install -y ffmpeg"
 command -v curl >/dev/null || die "curl is not installed: apt-get install -y curl"
 
-if [ "${SKIP_BUILD:-0}" = 1 ] && [ -d "$out/classes" ] && [ -f "$out/cp.txt" ]; then
-  echo "reusing the build in $out (SKIP_BUILD=1)" >&2
-else
-  echo "building into $out ..." >&2
-  mvn -q -o -Dkanal.buildDir="$PWD/$out" -DskipTests compile dependency:build-classpath \
-    -Dmdep.outputFile="$PWD/$out/cp.txt" >&2
-fi
+bench_build "$out" compile
 
 mkdir -p "$data/media"
 make_source() { # name, codec args...: 10 s of 1080p25, looped to 10 minutes
