@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,12 +37,15 @@ public final class CatalogService {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   /** Whole-request timeout for playlist sources (a 10 MB index on a slow link). */
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+  /** A temporary file this old is no write in progress (a write lasts milliseconds). */
+  static final Duration STALE_TEMPORARY = Duration.ofMinutes(1);
 
   private final IptvConfig config;
   private final SourceFetcher fetcher;
   private final Path snapshotFile;
   private final AddedSources added;
   private final Clock clock;
+  private final AtomicBoolean cleaned = new AtomicBoolean();
 
   /**
    * A service.
@@ -125,6 +129,11 @@ public final class CatalogService {
    * refresh and saves it as the new snapshot; when no source gave anything the snapshot is kept.
    */
   public Refresh refresh() throws IOException {
+    if (cleaned.compareAndSet(false, true)) {
+      // What a run killed while writing left: temporary files only (each write is a rename into place).
+      SourceFetcher.removeStaleTemporaries(snapshotFile.getParent(), STALE_TEMPORARY, clock.instant());
+      SourceFetcher.removeStaleTemporaries(snapshotFile.getParent().resolve("sources"), STALE_TEMPORARY, clock.instant());
+    }
     Load load = load(Duration.ZERO);
     Optional<Snapshot> previous = readSnapshot();
     List<CatalogDiff.Item> after = load.catalog().channels().stream().map(CatalogDiff.Item::of).toList();

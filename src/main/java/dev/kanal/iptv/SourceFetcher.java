@@ -13,12 +13,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +48,9 @@ public final class SourceFetcher {
 
   private static final Logger LOG = LoggerFactory.getLogger(SourceFetcher.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Names of {@link #writeAtomically}'s temporary files: hidden, and never a cache file's name. */
+  static final String TMP_PREFIX = ".tmp-";
+  static final String TMP_SUFFIX = ".part";
 
   private final HttpFetcher http;
   private final Path cacheDir;
@@ -279,19 +286,67 @@ public final class SourceFetcher {
     writeAtomically(file, JSON.writeValueAsBytes(node));
   }
 
-  /** Writes to a temporary file beside the target and moves it into place, so a crash leaves the old copy. */
+  /**
+   * Writes to a temporary file beside the target, forces it to disk, renames it into place and forces
+   * the folder, so a crash (kill -9 or power loss) leaves the old copy or the new one, never part of one.
+   */
   static void writeAtomically(Path target, byte[] bytes) throws IOException {
     Files.createDirectories(target.getParent());
-    Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".part");
+    Path tmp = Files.createTempFile(target.getParent(), TMP_PREFIX, TMP_SUFFIX);
     try {
-      Files.write(tmp, bytes);
+      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        channel.force(true);
+      }
       try {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
+      forceFolder(target.getParent());
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /** Forces a folder's entries (a rename) to disk; file systems that cannot open a folder are left as they are. */
+  private static void forceFolder(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      LOG.debug("event=iptv.fsync_dir_skipped folder={} error=\"{}\"", dir, e.toString());
+    }
+  }
+
+  /**
+   * Deletes the temporary files of {@link #writeAtomically} that a killed run left in {@code dir}; only
+   * those older than {@code minAge}, so a write in progress in another process (a {@code kanal channels
+   * refresh} beside the server) is spared. Returns how many went.
+   */
+  static int removeStaleTemporaries(Path dir, Duration minAge, Instant now) {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    int removed = 0;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, TMP_PREFIX + "*" + TMP_SUFFIX)) {
+      for (Path f : files) {
+        try {
+          if (Files.getLastModifiedTime(f).toInstant().plus(minAge).isBefore(now) && Files.deleteIfExists(f)) {
+            removed++;
+          }
+        } catch (IOException e) {
+          LOG.debug("event=iptv.tmp_not_removed file={} error=\"{}\"", f, e.toString());
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("event=iptv.tmp_not_listed folder={} error=\"{}\"", dir, e.toString());
+    }
+    if (removed > 0) {
+      LOG.info("event=iptv.cleanup folder={} removed={}", dir, removed);
+    }
+    return removed;
   }
 }

@@ -31,6 +31,26 @@ class PackagingCrashTest {
   @TempDir
   Path dir;
 
+  /**
+   * What {@code /vod} shows of an unpublished video is whole: the on-demand multivariant playlist, and
+   * its first media playlist answers; nothing of the work folder is reachable.
+   */
+  static void assertOnDemandThroughVod(JsonHttp api, String id) throws Exception {
+    JsonHttp.Reply master = api.get("/vod/" + id + "/master.m3u8");
+    assertThat(master.status()).as(master.toString()).isEqualTo(200);
+    assertThat(master.body()).doesNotContain(".tmp-");
+    String variant = master.body().lines().filter(l -> !l.isBlank() && !l.startsWith("#")).findFirst().orElseThrow();
+    JsonHttp.Reply media = api.get(variant.startsWith("/") ? variant : "/vod/" + id + "/" + variant);
+    assertThat(media.status()).as(media.toString()).isEqualTo(200);
+    assertThat(media.body()).contains("#EXT-X-ENDLIST");
+  }
+
+  /** Processes whose command line names the packages folder's work folders. */
+  static List<ProcessHandle> writersInto(String marker) {
+    return ProcessHandle.allProcesses().filter(ph -> ph.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+        .toList();
+  }
+
   @Test
   @Timeout(300)
   void killDuringPackaging_publishesNothingHalfMade_andTheRestartResumesTheJob() throws Exception {
@@ -67,8 +87,11 @@ class PackagingCrashTest {
       // While packaging, the package is not published and the video plays on demand.
       assertThat(Files.exists(packages.resolve(id))).isFalse();
       assertThat(decision(api, id)).isNotEqualTo("packaged");
+      assertOnDemandThroughVod(api, id);
       kanal.kill(Duration.ofSeconds(10));
     }
+    // ffmpeg may outlive the killed server, still writing into the work folder; the next start stops it.
+    String marker = packages.toAbsolutePath().resolve(".tmp-").toString();
     assertThat(Files.exists(packages.resolve(id))).as("nothing published by the killed server").isFalse();
     List<String> leftOver;
     try (var s = Files.list(packages)) {
@@ -86,6 +109,9 @@ class PackagingCrashTest {
       JsonObject resumed = api.get("/api/videos/" + id + "/package").json();
       assertThat(resumed.getString("state")).isIn("queued", "running");
       assertThat(decision(api, id)).isNotEqualTo("packaged");
+      assertOnDemandThroughVod(api, id);
+      assertThat(writersInto(marker)).as("ffmpeg processes of the killed run").allMatch(ph ->
+          ph.info().commandLine().map(c -> leftOver.stream().noneMatch(c::contains)).orElse(true));
       JsonObject done = awaitState(api, id, "published", Duration.ofSeconds(180));
       assertThat(done.getDouble("progress")).isEqualTo(100.0);
       assertThat(kanal.stderr()).contains("event=package.resume id=" + id);

@@ -131,6 +131,26 @@ class CatalogRefreshTest {
   }
 
   @Test
+  void writeAtomically_replacesTheFile_andStaleTemporariesOfAKilledRunAreRemoved_butNotFreshOnes() throws Exception {
+    Path folder = java.nio.file.Files.createDirectories(data.resolve("atomic"));
+    Path target = folder.resolve("catalog.json");
+    SourceFetcher.writeAtomically(target, "old".getBytes(StandardCharsets.UTF_8));
+    SourceFetcher.writeAtomically(target, "new".getBytes(StandardCharsets.UTF_8));
+    assertThat(java.nio.file.Files.readString(target)).isEqualTo("new");
+    Path stale = java.nio.file.Files.writeString(folder.resolve(".tmp-123.part"), "half");
+    java.nio.file.Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(
+        java.time.Instant.now().minus(Duration.ofMinutes(5))));
+    Path fresh = java.nio.file.Files.writeString(folder.resolve(".tmp-456.part"), "in progress elsewhere");
+    assertThat(SourceFetcher.removeStaleTemporaries(folder, Duration.ofMinutes(1), java.time.Instant.now())).isEqualTo(1);
+    try (var files = java.nio.file.Files.list(folder)) {
+      assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactlyInAnyOrder("catalog.json",
+          fresh.getFileName().toString());
+    }
+    assertThat(SourceFetcher.removeStaleTemporaries(data.resolve("missing"), Duration.ofMinutes(1), java.time.Instant.now()))
+        .isZero();
+  }
+
+  @Test
   void fetch_secondTimeWithEtag_gets304AndUsesTheCache() {
     SourceFetcher f = fetcher(SourceFetcher.DEFAULT_MAX_BYTES);
     SourceConfig source = new SourceConfig(upstream.url("/list.m3u"), 0, Map.of("X-Token", "secret"), Duration.ZERO, true);
