@@ -12,18 +12,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
@@ -68,7 +72,15 @@ final class HlsHttp implements AutoCloseable {
     }
   }
 
+  /** A body that grew past the limit while it was read: another attempt would only read it again. */
+  static final class TooLargeException extends IOException {
+    TooLargeException(URI uri, long max) {
+      super(uri + " is larger than the limit of " + max + " bytes");
+    }
+  }
+
   private final RecordOptions options;
+  private final long maxBody;
   private final HttpClient client;
   private final ExecutorService executor;
   private final HostThrottle throttle;
@@ -77,7 +89,13 @@ final class HlsHttp implements AutoCloseable {
   private final Map<String, String> headers;
 
   HlsHttp(RecordOptions options, DownloadMetrics metrics, RandomGenerator random) {
+    this(options, metrics, random, MAX_BODY);
+  }
+
+  /** With another body limit than {@link #MAX_BODY} (tests). */
+  HlsHttp(RecordOptions options, DownloadMetrics metrics, RandomGenerator random, long maxBody) {
     this.options = options;
+    this.maxBody = maxBody;
     this.metrics = metrics;
     this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("hls-http-", 0).factory());
     this.client = HttpClient.newBuilder()
@@ -140,6 +158,9 @@ final class HlsHttp implements AutoCloseable {
 
   /** Whether another attempt may succeed: I/O errors, timeouts, short bodies and most statuses. */
   static boolean isRetryable(IOException e) {
+    if (e instanceof TooLargeException) {
+      return false;
+    }
     return !(e instanceof StatusException s) || !FINAL_STATUSES.contains(s.status());
   }
 
@@ -164,10 +185,12 @@ final class HlsHttp implements AutoCloseable {
     try {
       future = client.sendAsync(request.build(), info -> {
         OptionalLong length = info.headers().firstValueAsLong("Content-Length");
-        if (length.isPresent() && length.getAsLong() > MAX_BODY) {
+        if (length.isPresent() && length.getAsLong() > maxBody) {
           return HttpResponse.BodySubscribers.replacing(null);
         }
-        return HttpResponse.BodySubscribers.ofByteArray();
+        // Without a Content-Length (or with one that lies) the body is counted as it comes: an endless
+        // body stops at the limit instead of filling the heap until the request timeout.
+        return new CappedBody(uri, maxBody);
       });
     } catch (IllegalArgumentException e) {
       throw new IOException("cannot fetch " + uri + ": " + e.getMessage(), e);
@@ -184,6 +207,9 @@ final class HlsHttp implements AutoCloseable {
       throw e;
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
+      if (cause instanceof TooLargeException tooLarge) {
+        throw tooLarge;
+      }
       if (cause instanceof IOException io) {
         throw new IOException(uri + ": " + describe(io), io);
       }
@@ -195,7 +221,7 @@ final class HlsHttp implements AutoCloseable {
     }
     byte[] bytes = response.body();
     if (bytes == null) {
-      throw new IOException(uri + " is larger than the limit of " + MAX_BODY + " bytes");
+      throw new TooLargeException(uri, maxBody);
     }
     boolean gzip = response.headers().firstValue("Content-Encoding").map(v -> v.equalsIgnoreCase("gzip"))
         .orElse(false);
@@ -205,7 +231,10 @@ final class HlsHttp implements AutoCloseable {
     }
     if (gzip) {
       try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
-        bytes = in.readAllBytes();
+        bytes = in.readNBytes((int) Math.min(maxBody + 1, Integer.MAX_VALUE - 8));
+      }
+      if (bytes.length > maxBody) {
+        throw new TooLargeException(uri, maxBody); // a gzip bomb
       }
     }
     if (range.isPresent()) {
@@ -215,6 +244,65 @@ final class HlsHttp implements AutoCloseable {
       metrics.downloaded(uri, System.nanoTime() - start);
     }
     return new Body(response.uri(), bytes, 1);
+  }
+
+  /** {@link HttpResponse.BodySubscribers#ofByteArray()} that fails (and cancels the download) past {@code max} bytes. */
+  static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+    private final HttpResponse.BodySubscriber<byte[]> bytes = HttpResponse.BodySubscribers.ofByteArray();
+    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private final URI uri;
+    private final long max;
+    private Flow.Subscription subscription;
+    private long count;
+
+    CappedBody(URI uri, long max) {
+      this.uri = uri;
+      this.max = max;
+      bytes.getBody().whenComplete((b, t) -> {
+        if (t != null) {
+          result.completeExceptionally(t);
+        } else {
+          result.complete(b);
+        }
+      });
+    }
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return result;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      bytes.onSubscribe(s);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+      if (result.isDone()) {
+        return;
+      }
+      for (ByteBuffer b : items) {
+        count += b.remaining();
+      }
+      if (count > max) {
+        subscription.cancel();
+        result.completeExceptionally(new TooLargeException(uri, max));
+        return;
+      }
+      bytes.onNext(items);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      bytes.onError(t);
+    }
+
+    @Override
+    public void onComplete() {
+      bytes.onComplete();
+    }
   }
 
   /** The Range header for a byte range: {@code bytes=offset-last}. */

@@ -213,6 +213,10 @@ final class StreamCheck {
           if (variant.head().length == 0) {
             throw new Verdict(CheckStatus.INVALID, OptionalInt.of(variant.status), "variant playlist is empty");
           }
+          if (looksLikeHtml(variant.head(), variant.contentType)) {
+            // Parsed leniently, an HTML page reads as a channel list of its text lines: say what it is.
+            throw new Verdict(CheckStatus.INVALID, OptionalInt.of(variant.status), "variant playlist is an HTML page");
+          }
           return checkPlaylist(parse(variant, "variant playlist"), variant.uri, headers, deadline, found, depth + 1);
         }
       }

@@ -69,7 +69,7 @@ public final class XmltvParser {
    * @throws XmltvException when the guide is malformed, too large, or declares entities
    */
   public Stats parse(InputStream in, String source, Epg.Builder into) throws IOException, XmltvException {
-    InputStream xml = new CappedInputStream(decompress(in), maxBytes, source + ": the guide");
+    InputStream xml = new CappedInputStream(decompress(in, source), maxBytes, source + ": the guide");
     XMLStreamReader r;
     try {
       r = factory().createXMLStreamReader(xml);
@@ -345,14 +345,19 @@ public final class XmltvParser {
     }
   }
 
-  private static InputStream decompress(InputStream in) throws IOException {
+  private static InputStream decompress(InputStream in, String source) throws IOException, XmltvException {
     BufferedInputStream buffered = new BufferedInputStream(in, 64 * 1024);
     buffered.mark(2);
     int b0 = buffered.read();
     int b1 = buffered.read();
     buffered.reset();
     if (b0 == 0x1f && b1 == 0x8b) {
-      return new BufferedInputStream(new GZIPInputStream(buffered, 64 * 1024), 64 * 1024);
+      try {
+        return new BufferedInputStream(new GZIPInputStream(buffered, 64 * 1024), 64 * 1024);
+      } catch (java.io.EOFException | java.util.zip.ZipException e) {
+        // The JDK reads the gzip header here and fails without a message (EOFException) when it is cut.
+        throw XmltvException.of(source, "not a valid gzip file: its header is truncated or corrupt", e);
+      }
     }
     return buffered;
   }

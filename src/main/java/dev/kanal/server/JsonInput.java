@@ -177,6 +177,18 @@ final class JsonInput {
     return s.get();
   }
 
+  /** {@code true} or {@code false}; absent or null is empty. */
+  Optional<Boolean> optionalBoolean(String field) throws BadInput {
+    Object v = object.getValue(field);
+    if (v == null) {
+      return Optional.empty();
+    }
+    if (!(v instanceof Boolean b)) {
+      throw new BadInput(name(field), "must be true or false");
+    }
+    return Optional.of(b);
+  }
+
   /** Free text of at most {@code maxLength} characters; absent or null is empty. */
   String optionalText(String field, int maxLength) throws BadInput {
     Object v = object.getValue(field);

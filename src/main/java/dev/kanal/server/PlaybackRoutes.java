@@ -12,6 +12,7 @@ import dev.kanal.store.StoreException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -128,19 +129,9 @@ final class PlaybackRoutes implements AutoCloseable {
 
   private void putProgress(RoutingContext ctx) {
     String videoId = ctx.pathParam("videoId");
-    Instant now = now();
     ProgressEntry entry;
     try {
-      requireId("videoId", videoId, VIDEO_ID, "1-128 characters of A-Za-z0-9_-");
-      JsonInput body = JsonInput.object(ctx.body().buffer(), false);
-      double duration = body.requireNumber("duration", 0.001, MAX_SECONDS);
-      double position = body.requireNumber("position", 0, MAX_SECONDS);
-      if (position > duration + 1) {
-        throw new BadInput("position", "must not be past 'duration' (" + duration + " s), was " + position);
-      }
-      String device = body.requireString("deviceId", DEVICE_ID, "1-128 characters of A-Za-z0-9_.:~-");
-      Instant updatedAt = clientTime(body, "updatedAt", now).orElse(now);
-      entry = new ProgressEntry(videoId, device, seconds(position), seconds(duration), updatedAt, now);
+      entry = progressInput(videoId, ctx.body().buffer(), now());
     } catch (BadInput e) {
       bad(ctx, e);
       return;
@@ -158,6 +149,20 @@ final class PlaybackRoutes implements AutoCloseable {
         KanalServer.json(ctx, 200, PlaybackJson.progress(update.progress()).put("applied", update.applied()));
       }
     });
+  }
+
+  /** Reads a {@code PUT /api/progress/{videoId}} request: the entry to store, or the field that is wrong. */
+  static ProgressEntry progressInput(String videoId, Buffer buffer, Instant now) throws BadInput {
+    requireId("videoId", videoId, VIDEO_ID, "1-128 characters of A-Za-z0-9_-");
+    JsonInput body = JsonInput.object(buffer, false);
+    double duration = body.requireNumber("duration", 0.001, MAX_SECONDS);
+    double position = body.requireNumber("position", 0, MAX_SECONDS);
+    if (position > duration + 1) {
+      throw new BadInput("position", "must not be past 'duration' (" + duration + " s), was " + position);
+    }
+    String device = body.requireString("deviceId", DEVICE_ID, "1-128 characters of A-Za-z0-9_.:~-");
+    Instant updatedAt = clientTime(body, "updatedAt", now).orElse(now);
+    return new ProgressEntry(videoId, device, seconds(position), seconds(duration), updatedAt, now);
   }
 
   private void getProgress(RoutingContext ctx) {
@@ -196,25 +201,36 @@ final class PlaybackRoutes implements AutoCloseable {
 
   // ---- sessions
 
+  /** What {@code POST /api/sessions} asks for: one video or one channel, on a device, started at {@code at}. */
+  record SessionInput(PlaybackSession.Kind kind, String target, String deviceId, Instant at) {}
+
+  /** Reads a {@code POST /api/sessions} body, or names the field that is wrong. */
+  static SessionInput sessionInput(Buffer buffer, Instant now) throws BadInput {
+    JsonInput body = JsonInput.object(buffer, false);
+    Optional<String> video = body.optionalString("videoId", VIDEO_ID, "1-128 characters of A-Za-z0-9_-");
+    Optional<String> channel = body.optionalString("channelId", CHANNEL_ID, "1-128 characters of A-Za-z0-9_.~-");
+    if (video.isPresent() == channel.isPresent()) {
+      throw new BadInput(video.isPresent() ? "channelId" : "videoId",
+          video.isPresent() ? "must not be given with 'videoId': a session plays one video or one channel"
+              : "or 'channelId' is required");
+    }
+    PlaybackSession.Kind kind = video.isPresent() ? PlaybackSession.Kind.VIDEO : PlaybackSession.Kind.CHANNEL;
+    String target = video.orElseGet(channel::get);
+    String device = body.requireString("deviceId", DEVICE_ID, "1-128 characters of A-Za-z0-9_.:~-");
+    return new SessionInput(kind, target, device, clientTime(body, "at", now).orElse(now));
+  }
+
   private void startSession(RoutingContext ctx) {
-    Instant now = now();
     PlaybackSession.Kind kind;
     String target;
     String device;
     Instant clientStart;
     try {
-      JsonInput body = JsonInput.object(ctx.body().buffer(), false);
-      Optional<String> video = body.optionalString("videoId", VIDEO_ID, "1-128 characters of A-Za-z0-9_-");
-      Optional<String> channel = body.optionalString("channelId", CHANNEL_ID, "1-128 characters of A-Za-z0-9_.~-");
-      if (video.isPresent() == channel.isPresent()) {
-        throw new BadInput(video.isPresent() ? "channelId" : "videoId",
-            video.isPresent() ? "must not be given with 'videoId': a session plays one video or one channel"
-                : "or 'channelId' is required");
-      }
-      kind = video.isPresent() ? PlaybackSession.Kind.VIDEO : PlaybackSession.Kind.CHANNEL;
-      target = video.orElseGet(channel::get);
-      device = body.requireString("deviceId", DEVICE_ID, "1-128 characters of A-Za-z0-9_.:~-");
-      clientStart = clientTime(body, "at", now).orElse(now);
+      SessionInput in = sessionInput(ctx.body().buffer(), now());
+      kind = in.kind();
+      target = in.target();
+      device = in.deviceId();
+      clientStart = in.at();
     } catch (BadInput e) {
       bad(ctx, e);
       return;
@@ -241,16 +257,21 @@ final class PlaybackRoutes implements AutoCloseable {
     });
   }
 
+  /** Reads a {@code POST /api/sessions/{id}/heartbeat} request (the body may be empty). */
+  static PlaybackSession.Heartbeat heartbeatInput(String id, Buffer buffer) throws BadInput {
+    requireId("id", id, SESSION_ID, "a session id");
+    JsonInput body = JsonInput.object(buffer, true);
+    OptionalDouble position = body.optionalNumber("position", 0, MAX_SECONDS);
+    OptionalLong bitrate = body.optionalInteger("bitrate", 0, MAX_BITRATE);
+    return new PlaybackSession.Heartbeat(position.isPresent() ? Optional.of(seconds(position.getAsDouble()))
+        : Optional.empty(), bitrate);
+  }
+
   private void heartbeat(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     PlaybackSession.Heartbeat heartbeat;
     try {
-      requireId("id", id, SESSION_ID, "a session id");
-      JsonInput body = JsonInput.object(ctx.body().buffer(), true);
-      OptionalDouble position = body.optionalNumber("position", 0, MAX_SECONDS);
-      OptionalLong bitrate = body.optionalInteger("bitrate", 0, MAX_BITRATE);
-      heartbeat = new PlaybackSession.Heartbeat(position.isPresent() ? Optional.of(seconds(position.getAsDouble()))
-          : Optional.empty(), bitrate);
+      heartbeat = heartbeatInput(id, ctx.body().buffer());
     } catch (BadInput e) {
       bad(ctx, e);
       return;
@@ -319,49 +340,64 @@ final class PlaybackRoutes implements AutoCloseable {
 
   // ---- QoE
 
-  private void qoe(RoutingContext ctx) {
-    Instant now = now();
+  /**
+   * A QoE batch as read from a request: the events in order, and for each session the field that
+   * first named it (for the error when the session is unknown).
+   */
+  record QoeBatch(List<QoeEvent> events, Map<String, String> fieldOfSession) {}
+
+  /** Reads a {@code POST /api/qoe} body ({@code [...]} or {@code {"events": [...]}}), or names the field that is wrong. */
+  static QoeBatch qoeInput(Buffer buffer, Instant now, Duration retention) throws BadInput {
     List<QoeEvent> events = new ArrayList<>();
     Map<String, String> fieldOfSession = new LinkedHashMap<>();
+    Object body = JsonInput.parse(buffer, false);
+    JsonArray array;
+    String prefix;
+    if (body instanceof JsonArray a) {
+      array = a;
+      prefix = "";
+    } else {
+      Object inner = ((JsonObject) body).getValue("events");
+      if (!(inner instanceof JsonArray a)) {
+        throw new BadInput("events", inner == null ? "is required: an array of player events" : "must be an array");
+      }
+      array = a;
+      prefix = "events";
+    }
+    if (array.isEmpty()) {
+      throw new BadInput(prefix, "must hold at least one event");
+    }
+    if (array.size() > MAX_EVENTS) {
+      throw new BadInput(prefix, "must hold at most " + MAX_EVENTS + " events per request, had " + array.size());
+    }
+    Instant oldest = now.minus(retention);
+    for (int i = 0; i < array.size(); i++) {
+      String path = prefix + "[" + i + "]";
+      JsonInput e = JsonInput.element(array.getValue(i), path);
+      String sessionId = e.requireString("sessionId", SESSION_ID, "a session id");
+      String typeName = e.requireString("type", Pattern.compile("[a-z_]{1,32}"), "one of " + typeNames());
+      QoeEvent.Type type = QoeEvent.Type.of(typeName)
+          .orElseThrow(() -> new BadInput(path + ".type", "must be one of " + typeNames() + ", was '" + typeName + "'"));
+      long at = e.requireInteger("at", oldest.toEpochMilli(), now.plus(MAX_CLOCK_AHEAD).toEpochMilli());
+      OptionalDouble position = e.optionalNumber("position", 0, MAX_SECONDS);
+      OptionalLong bitrate = e.optionalInteger("bitrate", 0, MAX_BITRATE);
+      OptionalLong bandwidth = e.optionalInteger("bandwidthEstimate", 0, MAX_BITRATE);
+      String detail = e.optionalText("detail", MAX_DETAIL);
+      events.add(new QoeEvent(sessionId, type, Instant.ofEpochMilli(at),
+          position.isPresent() ? Optional.of(seconds(position.getAsDouble())) : Optional.empty(), bitrate, bandwidth,
+          detail));
+      fieldOfSession.putIfAbsent(sessionId, path + ".sessionId");
+    }
+    return new QoeBatch(events, fieldOfSession);
+  }
+
+  private void qoe(RoutingContext ctx) {
+    List<QoeEvent> events;
+    Map<String, String> fieldOfSession;
     try {
-      Object body = JsonInput.parse(ctx.body().buffer(), false);
-      JsonArray array;
-      String prefix;
-      if (body instanceof JsonArray a) {
-        array = a;
-        prefix = "";
-      } else {
-        Object inner = ((JsonObject) body).getValue("events");
-        if (!(inner instanceof JsonArray a)) {
-          throw new BadInput("events", inner == null ? "is required: an array of player events" : "must be an array");
-        }
-        array = a;
-        prefix = "events";
-      }
-      if (array.isEmpty()) {
-        throw new BadInput(prefix, "must hold at least one event");
-      }
-      if (array.size() > MAX_EVENTS) {
-        throw new BadInput(prefix, "must hold at most " + MAX_EVENTS + " events per request, had " + array.size());
-      }
-      Instant oldest = now.minus(setup.config().qoeRetention());
-      for (int i = 0; i < array.size(); i++) {
-        String path = prefix + "[" + i + "]";
-        JsonInput e = JsonInput.element(array.getValue(i), path);
-        String sessionId = e.requireString("sessionId", SESSION_ID, "a session id");
-        String typeName = e.requireString("type", Pattern.compile("[a-z_]{1,32}"), "one of " + typeNames());
-        QoeEvent.Type type = QoeEvent.Type.of(typeName)
-            .orElseThrow(() -> new BadInput(path + ".type", "must be one of " + typeNames() + ", was '" + typeName + "'"));
-        long at = e.requireInteger("at", oldest.toEpochMilli(), now.plus(MAX_CLOCK_AHEAD).toEpochMilli());
-        OptionalDouble position = e.optionalNumber("position", 0, MAX_SECONDS);
-        OptionalLong bitrate = e.optionalInteger("bitrate", 0, MAX_BITRATE);
-        OptionalLong bandwidth = e.optionalInteger("bandwidthEstimate", 0, MAX_BITRATE);
-        String detail = e.optionalText("detail", MAX_DETAIL);
-        events.add(new QoeEvent(sessionId, type, Instant.ofEpochMilli(at),
-            position.isPresent() ? Optional.of(seconds(position.getAsDouble())) : Optional.empty(), bitrate, bandwidth,
-            detail));
-        fieldOfSession.putIfAbsent(sessionId, path + ".sessionId");
-      }
+      QoeBatch batch = qoeInput(ctx.body().buffer(), now(), setup.config().qoeRetention());
+      events = batch.events();
+      fieldOfSession = batch.fieldOfSession();
     } catch (BadInput e) {
       bad(ctx, e);
       return;

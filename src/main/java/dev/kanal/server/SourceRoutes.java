@@ -1,6 +1,7 @@
 package dev.kanal.server;
 
 import dev.kanal.iptv.LiveTv;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -53,19 +54,27 @@ final class SourceRoutes {
     }).onSuccess(body -> KanalServer.json(ctx, 200, body));
   }
 
+  /** What {@code POST /api/sources} asks for. */
+  record SourceInput(String url, int priority, boolean allowPrivate) {}
+
+  /** Reads a {@code POST /api/sources} body, or names the field that is wrong. */
+  static SourceInput sourceInput(Buffer body) throws JsonInput.BadInput {
+    JsonInput in = JsonInput.object(body, false);
+    String url = in.requireString("url", ANY, "a URL or an iptv-org: preset of at most 8192 characters");
+    int priority = (int) in.optionalInteger("priority", -1000, 1000).orElse(0);
+    boolean allowPrivate = in.optionalBoolean("allowPrivate").orElse(false);
+    return new SourceInput(url, priority, allowPrivate);
+  }
+
   private void add(RoutingContext ctx) {
     String url;
     int priority;
     boolean allowPrivate;
     try {
-      JsonInput in = JsonInput.object(ctx.body().buffer(), false);
-      url = in.requireString("url", ANY, "a URL or an iptv-org: preset of at most 8192 characters");
-      priority = (int) in.optionalInteger("priority", -1000, 1000).orElse(0);
-      Object flag = ctx.body().asJsonObject().getValue("allowPrivate");
-      if (flag != null && !(flag instanceof Boolean)) {
-        throw new JsonInput.BadInput("allowPrivate", "must be true or false");
-      }
-      allowPrivate = Boolean.TRUE.equals(flag);
+      SourceInput in = sourceInput(ctx.body().buffer());
+      url = in.url();
+      priority = in.priority();
+      allowPrivate = in.allowPrivate();
     } catch (JsonInput.BadInput e) {
       KanalServer.json(ctx, 400, KanalServer.error(e.sentence()).put("field", e.field));
       return;

@@ -2,6 +2,7 @@ package dev.kanal.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,13 +10,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Mutation fuzzing of the config loader: mangled YAML and TOML (from the shipped examples) must give
- * a config or a {@link ConfigException}, never another exception or a hang. Bounded: a fixed seed
- * and a few seconds; {@code -Dkanal.fuzz.seconds=N} runs longer.
+ * Fuzzing of the config loader: any YAML or TOML text must give a config or a {@link ConfigException}
+ * whose every problem says what is wrong and where (the file, with a line when known), never another
+ * exception or a hang; and a config that loads survives a round trip through {@link ConfigLoader#toYaml}
+ * (what {@code kanal config show} prints loads back to the same config).
+ *
+ * <p>{@link #load(byte[])} is the Jazzer target (the first byte's low bit picks YAML or TOML, the rest
+ * is the file): a plain run replays {@code src/test/resources/dev/kanal/config/ConfigLoaderFuzzTestInputs/load/},
+ * {@code JAZZER_FUZZ=1} fuzzes with coverage guidance. {@link #mangledConfigs_giveConfigOrConfigException()}
+ * mutates the shipped examples in every build (3 s, fixed seed; {@code -Dkanal.fuzz.seconds=N} runs
+ * longer). Long run (see PlaylistFuzzTest on the timeout):
+ *
+ * <pre>
+ * JAZZER_FUZZ=1 JAZZER_MAX_DURATION=5m mvn test -Dkanal.buildDir=$PWD/target-fuzz -Dtest='ConfigLoaderFuzzTest#load' \
+ *     -Djunit.jupiter.execution.timeout.mode=disabled
+ * </pre>
  */
 class ConfigLoaderFuzzTest {
 
@@ -25,6 +40,63 @@ class ConfigLoaderFuzzTest {
 
   @TempDir
   Path dir;
+
+  private static final Path FILES = files();
+
+  private static Path files() {
+    try {
+      Path d = Files.createTempDirectory("kanal-config-fuzz");
+      d.toFile().deleteOnExit();
+      for (String name : List.of("fuzz.yaml", "fuzz.toml", "round-trip.yaml")) {
+        d.resolve(name).toFile().deleteOnExit(); // deleted before the folder (reverse order)
+      }
+      return d;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Loads {@code text} from a file of that kind and checks the contract. */
+  static void check(String text, boolean toml) throws Exception {
+    Path file = FILES.resolve(toml ? "fuzz.toml" : "fuzz.yaml");
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+    checkFile(file);
+  }
+
+  private static void checkFile(Path file) throws Exception {
+    KanalConfig config;
+    try {
+      config = ConfigLoader.load(Optional.of(file), Map.of(), List.of());
+    } catch (ConfigException e) {
+      assertThat(e.problems()).isNotEmpty();
+      for (ConfigProblem p : e.problems()) {
+        assertThat(p.message()).as("a problem says what is wrong").isNotBlank();
+        assertThat(p.origin()).as("a problem names the file").startsWith(file.toString());
+      }
+      return;
+    }
+    Path again = FILES.resolve("round-trip.yaml");
+    String yaml = ConfigLoader.toYaml(config);
+    Files.writeString(again, yaml, StandardCharsets.UTF_8);
+    KanalConfig back;
+    try {
+      back = ConfigLoader.load(Optional.of(again), Map.of(), List.of());
+    } catch (ConfigException e) {
+      throw new AssertionError("config show's output does not load: " + e.getMessage() + "\n" + yaml, e);
+    }
+    assertThat(back).as("round trip of%n%s", yaml).isEqualTo(config);
+  }
+
+  @FuzzTest(maxDuration = "5m")
+  @Timeout(value = 5, unit = TimeUnit.SECONDS)
+  void load(byte[] data) throws Exception {
+    if (data.length == 0) {
+      return;
+    }
+    Path file = FILES.resolve((data[0] & 1) == 1 ? "fuzz.toml" : "fuzz.yaml");
+    Files.write(file, java.util.Arrays.copyOfRange(data, 1, data.length));
+    checkFile(file);
+  }
 
   @Test
   void mangledConfigs_giveConfigOrConfigException() throws Exception {
@@ -43,6 +115,11 @@ class ConfigLoaderFuzzTest {
         ConfigLoader.load(Optional.of(file), Map.of(), List.of());
       } catch (ConfigException expected) {
         assertThat(expected.getMessage()).as("a ConfigException names what is wrong").isNotBlank();
+      } catch (Throwable t) {
+        throw new AssertionError("seed " + seed + " run " + runs + ": " + t + " for input:\n" + text, t);
+      }
+      try {
+        checkFile(file);
       } catch (Throwable t) {
         throw new AssertionError("seed " + seed + " run " + runs + ": " + t + " for input:\n" + text, t);
       }

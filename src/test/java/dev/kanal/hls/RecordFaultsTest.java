@@ -172,4 +172,95 @@ class RecordFaultsTest {
       server.latency(Duration.ZERO);
     }
   }
+
+  // ---- the rest of the fault matrix (docs/RELIABILITY.md, "Faults")
+
+  /** The expected recording when segment {@code index} ends {@code cut} bytes early. */
+  static byte[] expectedWithShortSegment(int index, int cut) throws Exception {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < uris.size(); i++) {
+      byte[] seg = Files.readAllBytes(media.resolve("vod").resolve(uris.get(i)));
+      b.write(seg, 0, i == index ? seg.length - cut : seg.length);
+    }
+    return b.toByteArray();
+  }
+
+  @Test
+  void contentLengthTooShort_segmentEndsThere_andTheBytesAfterItCorruptNothing() throws Exception {
+    server.lieAboutLength("/vod/s002\\.ts", 1, -100);
+    Path file = out.resolve("i.ts");
+    RecordSummary s = record(fast().build(), file);
+    // An HTTP client cannot tell a short Content-Length from a short file; what matters is that the
+    // 100 bytes left on the connection never become part of another segment or response.
+    assertThat(s.gaps()).isEmpty();
+    assertThat(Files.readAllBytes(file)).isEqualTo(expectedWithShortSegment(2, 100));
+  }
+
+  @Test
+  void contentLengthTooLong_connectionLeftOpen_isRetriedAfterTheRequestTimeout() throws Exception {
+    server.lieAboutLength("/vod/s001\\.ts", 1, 1000);
+    Path file = out.resolve("j.ts");
+    long start = System.nanoTime();
+    RecordSummary s = record(fast().requestTimeout(Duration.ofSeconds(1)).build(), file);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+    assertThat(s.gaps()).isEmpty();
+    assertThat(Files.readAllBytes(file)).isEqualTo(expected());
+    assertThat(count("/vod/s001.ts")).isEqualTo(2);
+  }
+
+  @Test
+  void segment5xxBurst_isRetriedWithoutAGap() throws Exception {
+    server.statusBursts("/vod/s003\\.ts", 503, 2, 3);
+    Path file = out.resolve("k.ts");
+    RecordSummary s = record(fast().build(), file);
+    assertThat(s.gaps()).isEmpty();
+    assertThat(Files.readAllBytes(file)).isEqualTo(expected());
+    assertThat(count("/vod/s003.ts")).isEqualTo(3);
+  }
+
+  @Test
+  void playlistAnsweredWithHtml_failsWithAClearMessageAndWritesNothing() throws Exception {
+    server.html("/vod/index\\.m3u8", -1);
+    Path file = out.resolve("l.ts");
+    long start = System.nanoTime();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> record(fast().build(), file))
+        .isInstanceOf(HlsException.class)
+        .satisfies(e -> assertThat(e.getMessage()).contains("index.m3u8").doesNotContain("<html>", "Exception"));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+    assertThat(Files.exists(file) ? Files.size(file) : 0).isZero();
+  }
+
+  @Test
+  void endlessSegmentBody_isCutAtTheRequestTimeout_andBecomesAGap() throws Exception {
+    server.endless("/vod/s004\\.ts", -1, 20_000_000);
+    long sentBefore = server.endlessBytesSent();
+    Path file = out.resolve("m.ts");
+    long start = System.nanoTime();
+    RecordSummary s = record(fast().requestTimeout(Duration.ofSeconds(1)).attempts(2).build(), file);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+    assertThat(s.gaps()).singleElement().satisfies(g -> {
+      assertThat(g.mediaSequence()).isEqualTo(4);
+      assertThat(g.reason()).contains("within 1000 ms");
+    });
+    assertThat(Files.readAllBytes(file)).isEqualTo(expected(4));
+    // Two attempts of about a second at 20 MB/s: what was read (and held) is bounded by the timeout.
+    assertThat(server.endlessBytesSent() - sentBefore).isLessThan(80_000_000L);
+  }
+
+  @Test
+  void endlessBody_atFullSpeed_stopsAtTheBodyLimit_withoutRetry() throws Exception {
+    server.endless("/vod/endless\\.ts", -1);
+    long sentBefore = server.endlessBytesSent();
+    try (HlsHttp http = new HlsHttp(fast().requestTimeout(Duration.ofSeconds(20)).build(), DownloadMetrics.NONE,
+        new java.util.Random(1), 4L * 1024 * 1024)) {
+      long start = System.nanoTime();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> http.fetch(server.uri("/vod/endless.ts"),
+              java.util.Optional.empty(), HlsHttp.Purpose.SEGMENT))
+          .isInstanceOf(HlsHttp.TooLargeException.class)
+          .hasMessageContaining("larger than the limit of 4194304 bytes");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+    assertThat(count("/vod/endless.ts")).as("a body over the limit is not fetched again").isEqualTo(1);
+    assertThat(server.endlessBytesSent() - sentBefore).isLessThan(64L * 1024 * 1024);
+  }
 }

@@ -27,21 +27,43 @@ import java.util.regex.Pattern;
 
 /**
  * An HTTP/1.1 server on 127.0.0.1 for HLS client tests, on raw sockets so it can misbehave exactly:
- * serves files from a folder (with Range), dynamic routes (live playlists), an added latency per
- * request, and faults per path: a status for N requests or for a time window, a connection reset
- * in the middle of the body, a truncated body (Content-Length larger than what is sent) and a
- * stalled body. Keep-alive, one virtual thread per connection. Every request is logged.
+ * the fault-injecting upstream shared by the recorder, checker and relay tests. It serves files from
+ * a folder (with Range), dynamic routes (live playlists; {@link LiveHlsStream} adds the media-sequence
+ * reset), an added latency per request, and faults per path: a delay before the answer, a status for
+ * N requests, in bursts or for a time window (5xx), a connection reset in the middle of the body, a
+ * truncated body (Content-Length larger than what is sent, then close), a Content-Length that lies
+ * (too long with the connection left open and silent, or too short with the rest of the body sent
+ * after it), an HTML page instead of the resource, an endless body, and a stalled body. Keep-alive,
+ * one virtual thread per connection. Every request is logged. docs/RELIABILITY.md ("Faults") lists
+ * which test uses which fault.
  */
 public final class HlsTestServer implements AutoCloseable {
 
   /** What goes wrong with a response. */
-  public enum FaultKind { STATUS, RESET, TRUNCATE, STALL }
+  public enum FaultKind { STATUS, BURST, DELAY, HTML, ENDLESS, RESET, TRUNCATE, STALL, LIE }
+
+  /** Faults decided before the body is known; the others change how the body is sent. */
+  private static final java.util.Set<FaultKind> BEFORE_BODY =
+      java.util.EnumSet.of(FaultKind.STATUS, FaultKind.BURST, FaultKind.DELAY, FaultKind.HTML, FaultKind.ENDLESS);
+
+  /** The page a captive portal or a CDN error page answers instead of a playlist. */
+  public static final String HTML_PAGE = "<!DOCTYPE html>\n<html><head><title>Access denied</title></head>"
+      + "<body><h1>Access denied</h1><p>This content is not available in your region.</p></body></html>\n";
 
   private record Fault(Pattern path, FaultKind kind, int status, AtomicInteger remaining, long fromNanos,
-      long untilNanos, Duration stall) {
+      long untilNanos, Duration stall, int a, int b, AtomicInteger seen) {
+
+    Fault(Pattern path, FaultKind kind, int status, AtomicInteger remaining, long fromNanos, long untilNanos,
+        Duration stall) {
+      this(path, kind, status, remaining, fromNanos, untilNanos, stall, 0, 0, new AtomicInteger());
+    }
+
     boolean active(String p) {
       if (!path.matcher(p).matches()) {
         return false;
+      }
+      if (kind == FaultKind.BURST) {
+        return seen.getAndIncrement() % b < a;
       }
       if (untilNanos != 0) {
         long now = System.nanoTime();
@@ -67,6 +89,7 @@ public final class HlsTestServer implements AutoCloseable {
   private final Map<String, String> requiredHeaders = new ConcurrentHashMap<>();
   private volatile Duration latency = Duration.ZERO;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong endlessBytes = new java.util.concurrent.atomic.AtomicLong();
   private final AtomicInteger mostInFlight = new AtomicInteger();
   private volatile boolean closed;
 
@@ -144,6 +167,57 @@ public final class HlsTestServer implements AutoCloseable {
   public HlsTestServer stall(String pathRegex, int times, Duration stall) {
     faults.add(new Fault(Pattern.compile(pathRegex), FaultKind.STALL, 0, new AtomicInteger(times), 0, 0, stall));
     return this;
+  }
+
+  /** Answers {@code status} to the first {@code burst} of every {@code every} requests matching the regex (5xx bursts). */
+  public HlsTestServer statusBursts(String pathRegex, int status, int burst, int every) {
+    faults.add(new Fault(Pattern.compile(pathRegex), FaultKind.BURST, status, new AtomicInteger(-1), 0, 0, null,
+        burst, every, new AtomicInteger()));
+    return this;
+  }
+
+  /** Waits {@code delay} before answering the next {@code times} matching requests (-1: always). */
+  public HlsTestServer delay(String pathRegex, int times, Duration delay) {
+    faults.add(new Fault(Pattern.compile(pathRegex), FaultKind.DELAY, 0, new AtomicInteger(times), 0, 0, delay));
+    return this;
+  }
+
+  /** Answers 200 with {@link #HTML_PAGE} ({@code text/html}) to the next {@code times} matching requests. */
+  public HlsTestServer html(String pathRegex, int times) {
+    faults.add(new Fault(Pattern.compile(pathRegex), FaultKind.HTML, 200, new AtomicInteger(times), 0, 0, null));
+    return this;
+  }
+
+  /**
+   * Answers the next {@code times} matching requests with 200 and a body that never ends (no
+   * Content-Length; MPEG-TS-looking packets as fast as the client reads) until the client goes.
+   */
+  public HlsTestServer endless(String pathRegex, int times) {
+    return endless(pathRegex, times, 0);
+  }
+
+  /** {@link #endless(String, int)} at about {@code bytesPerSecond} (0: as fast as the client reads), like a live feed. */
+  public HlsTestServer endless(String pathRegex, int times, int bytesPerSecond) {
+    faults.add(new Fault(Pattern.compile(pathRegex), FaultKind.ENDLESS, 200, new AtomicInteger(times), 0, 0, null,
+        bytesPerSecond, 0, new AtomicInteger()));
+    return this;
+  }
+
+  /**
+   * Sends a Content-Length {@code delta} bytes off the real length, for the next {@code times} matching
+   * requests. Too long ({@code delta > 0}): the whole body, then the connection stays open and silent.
+   * Too short ({@code delta < 0}): the whole body anyway, the extra bytes where the next response
+   * on the connection would start.
+   */
+  public HlsTestServer lieAboutLength(String pathRegex, int times, int delta) {
+    faults.add(new Fault(Pattern.compile(pathRegex), FaultKind.LIE, 0, new AtomicInteger(times), 0, 0, null, delta, 0,
+        new AtomicInteger()));
+    return this;
+  }
+
+  /** Bytes sent so far in endless bodies (all of them together). */
+  public long endlessBytesSent() {
+    return endlessBytes.get();
   }
 
   /** Answers 403 to every request whose header {@code name} is not exactly {@code value} (a hotlink check). */
@@ -253,9 +327,36 @@ public final class HlsTestServer implements AutoCloseable {
       }
     }
     for (Fault f : faults) {
-      if (f.kind() == FaultKind.STATUS && f.active(path)) {
-        send(out, f.status(), "text/plain", ("fault " + f.status()).getBytes(StandardCharsets.US_ASCII), method, null);
-        return true;
+      if (!BEFORE_BODY.contains(f.kind()) || !f.active(path)) {
+        continue;
+      }
+      switch (f.kind()) {
+        case STATUS, BURST -> {
+          send(out, f.status(), "text/plain", ("fault " + f.status()).getBytes(StandardCharsets.US_ASCII), method, null);
+          return true;
+        }
+        case HTML -> {
+          send(out, 200, "text/html; charset=utf-8", HTML_PAGE.getBytes(StandardCharsets.UTF_8), method, null);
+          return true;
+        }
+        case ENDLESS -> {
+          out.write(("HTTP/1.1 200 OK\r\nContent-Type: video/mp2t\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+          byte[] chunk = new byte[188 * 64];
+          for (int i = 0; i < chunk.length; i += 188) {
+            chunk[i] = 0x47;
+          }
+          while (!closed) {
+            out.write(chunk); // fails once the client has gone
+            endlessBytes.addAndGet(chunk.length);
+            if (f.a() > 0) {
+              Thread.sleep(Math.max(1, chunk.length * 1000L / f.a()));
+            }
+          }
+          return false;
+        }
+        case DELAY -> Thread.sleep(f.stall());
+        default -> throw new IllegalStateException();
       }
     }
     byte[] body;
@@ -306,8 +407,21 @@ public final class HlsTestServer implements AutoCloseable {
       }
     }
     for (Fault f : faults) {
-      if (f.kind() != FaultKind.STATUS && f.active(path)) {
+      if (!BEFORE_BODY.contains(f.kind()) && f.active(path)) {
         int half = body.length / 2;
+        if (f.kind() == FaultKind.LIE) {
+          out.write(head(status, type, Math.max(0, body.length + f.a()), contentRange));
+          out.write(body);
+          out.flush();
+          if (f.a() > 0) {
+            // Too long: the client waits for bytes that never come; hold the connection until it gives up.
+            while (!closed && socket.getInputStream().read() >= 0) {
+              // discard whatever the client sends
+            }
+            return false;
+          }
+          return true; // too short: the rest of the body is where the next response would start
+        }
         out.write(head(status, type, body.length, contentRange));
         switch (f.kind()) {
           case RESET -> {
