@@ -33,6 +33,7 @@
 
   async function api(path, options) {
     const r = await fetch(path, options);
+    if (r.status === 401 && path !== '/api/login') showLogin();
     if (r.status === 204) return null;
     const body = await r.json().catch(() => ({}));
     if (!r.ok) throw Object.assign(new Error(body.error || ('HTTP ' + r.status)), { status: r.status });
@@ -78,6 +79,43 @@
     Promise.resolve(pages[page](rest.map(decodeURIComponent))).catch((e) => app.append(message(e.message, 'error')));
   }
   window.addEventListener('hashchange', route);
+
+  // ---- access control: a login form when the API answers 401, the user and a logout control in the header
+
+  let me = null;
+  function showLogin() {
+    if (document.getElementById('login-form')) return;
+    leaving.forEach((f) => { try { f(); } catch (e) { /* nothing to clean */ } });
+    leaving = [];
+    const user = el('input', { type: 'text', name: 'user', autocomplete: 'username', required: true, 'aria-label': 'User name',
+      placeholder: 'User name', 'data-testid': 'login-user' });
+    const password = el('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true,
+      'aria-label': 'Password', placeholder: 'Password', 'data-testid': 'login-password' });
+    const note = el('p', { class: 'error', role: 'alert', 'data-testid': 'login-error' });
+    const form = el('form', { id: 'login-form', class: 'login', onsubmit: async (e) => {
+      e.preventDefault();
+      note.textContent = '';
+      try {
+        await api('/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ user: user.value.trim(), password: password.value }) });
+        location.reload();
+      } catch (err) { note.textContent = err.message; password.value = ''; password.focus(); }
+    } }, el('h1', {}, 'Log in to Kanal'), user, password,
+      el('button', { type: 'submit', class: 'primary', 'data-testid': 'login-submit' }, 'Log in'), note,
+      el('p', { class: 'muted' }, 'No account yet? An admin makes one with: kanal user add NAME'));
+    app.replaceChildren(form);
+    user.focus();
+  }
+
+  const meReady = api('/api/me').then((m) => {
+    me = m;
+    if (!m.auth) return;
+    document.getElementById('user').replaceChildren(el('span', { 'data-testid': 'user-name' }, m.user + (m.role === 'admin' ? ' (admin)' : '')),
+      el('button', { type: 'button', 'data-testid': 'logout', onclick: async () => {
+        await fetch('/api/logout', { method: 'POST' }).catch(() => {});
+        location.reload();
+      } }, 'Log out'));
+  }).catch(() => { /* 404: a server without access control; 401: the login form is shown */ });
 
   api('/api/health').then((h) => { document.getElementById('status').textContent = 'server ' + h.status + ' · ' + h.version; })
     .catch(() => { document.getElementById('status').textContent = 'server not reachable'; });
@@ -656,6 +694,35 @@
       el('p', { class: 'muted' }, 'Library folders and packaging defaults (vod.packaging) are set in the configuration file; see kanal config show.'),
       note);
     await showSources();
+    await meReady;
+    if (me && me.auth) {
+      const links = el('div', { 'data-testid': 'player-links' });
+      app.append(el('h2', {}, 'Player links'),
+        el('p', { class: 'muted' }, 'A link with a token of its own, for players and tuners that cannot log in (VLC, Kodi, TiviMate, Plex, Jellyfin). It opens media only; revoke it here when a device is gone.'),
+        el('div', { class: 'toolbar' }, el('button', { type: 'button', 'data-testid': 'player-link-new', onclick: async () => {
+          try {
+            const t = await post('/api/tokens', { kind: 'player', label: 'web ' + new Date().toISOString().slice(0, 10) });
+            links.prepend(el('dl', { class: 'facts' }, el('dt', {}, 'Playlist (M3U)'), el('dd', {}, t.playlistUrl),
+              el('dt', {}, 'Guide (XMLTV)'), el('dd', {}, t.epgUrl), el('dt', {}, 'HDHomeRun tuner'), el('dd', {}, t.hdhomerunUrl),
+              el('dt', {}, 'Shown once'), el('dd', {}, 'Copy these now; the token is not shown again.')));
+            showTokens();
+          } catch (err) { note.textContent = err.message; }
+        } }, 'New player link')), links);
+      const tokens = el('table', { class: 'plain', 'data-testid': 'token-list' });
+      app.append(tokens);
+      async function showTokens() {
+        const list = await api('/api/tokens').catch(() => null);
+        tokens.replaceChildren(el('tr', {}, el('th', {}, 'Token'), el('th', {}, 'Kind'), el('th', {}, 'Made'), el('th', {}, '')));
+        for (const t of (list ? list.items : [])) {
+          tokens.append(el('tr', {}, el('td', {}, t.label || t.id), el('td', {}, t.kind), el('td', {}, t.createdAt.slice(0, 10)),
+            el('td', {}, el('button', { type: 'button', 'aria-label': 'Revoke ' + (t.label || t.id), onclick: async () => {
+              await fetch('/api/tokens/' + encodeURIComponent(t.id), { method: 'DELETE' }).catch(() => {});
+              showTokens();
+            } }, 'Revoke'))));
+        }
+      }
+      await showTokens();
+    }
     const nearby = el('ul', { class: 'channels' });
     app.append(el('h2', {}, 'Nearby'), nearby);
     try {

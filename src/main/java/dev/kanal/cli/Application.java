@@ -1,8 +1,11 @@
 package dev.kanal.cli;
 
+import dev.kanal.auth.Accounts;
+import dev.kanal.auth.AuthMode;
 import dev.kanal.config.KanalConfig;
 import dev.kanal.discovery.Announcement;
 import dev.kanal.discovery.Discovery;
+import dev.kanal.server.AuthSetup;
 import dev.kanal.server.DiscoverySetup;
 import dev.kanal.iptv.LiveTv;
 import dev.kanal.library.LibraryWatcher;
@@ -13,6 +16,7 @@ import dev.kanal.server.VideoLibrary;
 import dev.kanal.server.VodSetup;
 import dev.kanal.store.PlaybackStore;
 import dev.kanal.store.StoreException;
+import dev.kanal.store.UserStore;
 import dev.kanal.server.Metrics;
 import dev.kanal.server.ServerStartException;
 import java.nio.file.Path;
@@ -37,6 +41,10 @@ final class Application implements AutoCloseable {
   private final LibraryWatcher watcher;
   private final LiveTv live;
   private final PlaybackStore playback;
+  /** Users, logins and tokens (issue #13); closed after the server. */
+  private volatile UserStore users;
+  /** What to tell the operator when access control is on and no user exists yet. */
+  private volatile Optional<String> firstRunHint = Optional.empty();
   private final KanalServer server;
   private final Discovery discovery;
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -55,12 +63,20 @@ final class Application implements AutoCloseable {
   }
 
   /** Starts every component; on failure, closes what was started. */
-  static Application start(KanalConfig config, Optional<Path> demoDir) throws ServerStartException, StoreException {
+  static Application start(KanalConfig config, Optional<Path> demoDir)
+      throws ServerStartException, StoreException, CommandException {
+    boolean authRequired;
+    try {
+      authRequired = AuthMode.required(config.server());
+    } catch (IllegalStateException e) {
+      throw new CommandException(e.getMessage());
+    }
     Metrics metrics = Metrics.create(Version.current());
     LibrarySetup.Parts library = null;
     LibraryWatcher watcher = null;
     LiveTv live = null;
     PlaybackStore playback = null;
+    UserStore users = null;
     dev.kanal.media.PackageQueue packaging = null;
     try {
       library = LibrarySetup.open(config);
@@ -75,6 +91,13 @@ final class Application implements AutoCloseable {
       log.info("event=playback.store store={} sessionTtl={}", playback.description(),
           dev.kanal.config.Durations.format(config.playback().sessionTtl()));
       PlaybackSetup playbackSetup = new PlaybackSetup(playback, config.playback(), Clock.systemUTC());
+      // Users, logins and tokens: in the same store as playback state, so several nodes share them.
+      users = UserStore.open(config.store(), library.database());
+      Accounts accounts = Accounts.create(users, config.server().auth().sessionTtl(), Clock.systemUTC());
+      AuthSetup authSetup = new AuthSetup(accounts, config.server().auth(), authRequired);
+      Optional<String> hint = authRequired && !accounts.hasUsers() ? Optional.of(firstRunHint(config)) : Optional.empty();
+      log.info("event=auth.mode required={} store={}", authRequired, users.description());
+      hint.ifPresent(h -> log.warn("event=auth.no_users host={} hint=\"{}\"", config.server().host(), h));
       String deviceId = DiscoverySetup.deviceId(relayKey);
       java.util.concurrent.atomic.AtomicReference<Discovery> discovery = new java.util.concurrent.atomic.AtomicReference<>();
       DiscoverySetup discoverySetup = new DiscoverySetup(
@@ -85,7 +108,8 @@ final class Application implements AutoCloseable {
       KanalServer server = KanalServer.start(new KanalServer.Options(config.server().host(), config.server().port(),
           Version.current(), config.server().shutdownTimeout(), demoDir,
           Optional.of(LibrarySetup.mediaFiles(library.library())), Optional.of(videos)).withLive(liveSetup)
-          .withPlayback(playbackSetup).withDiscovery(discoverySetup).withVod(vodSetup(config, packaging)), metrics);
+          .withPlayback(playbackSetup).withDiscovery(discoverySetup).withVod(vodSetup(config, packaging)), metrics,
+          Optional.of(authSetup));
       packaging.start();
       // LAN discovery starts once the port is bound: its announcements carry it.
       Discovery started = Discovery.start(config.discovery(), new Announcement(deviceId,
@@ -94,6 +118,8 @@ final class Application implements AutoCloseable {
       discovery.set(started);
       Application app = new Application(metrics, library, watcher, live, playback, server, started);
       app.packaging = packaging;
+      app.users = users;
+      app.firstRunHint = hint;
       return app;
     } catch (ServerStartException | StoreException | RuntimeException e) {
       if (packaging != null) {
@@ -101,6 +127,9 @@ final class Application implements AutoCloseable {
       }
       if (playback != null) {
         playback.close();
+      }
+      if (users != null) {
+        users.close();
       }
       if (live != null) {
         live.close();
@@ -143,6 +172,18 @@ final class Application implements AutoCloseable {
     return caps;
   }
 
+  /** How to make the first admin, for a server that requires logins and has no user. */
+  private static String firstRunHint(KanalConfig config) {
+    return "Kanal listens on " + config.server().host() + ", so it requires a login, and no user exists yet."
+        + " Create the admin with: kanal user add admin --admin (with the same --config/--data as this server;"
+        + " in Docker: docker compose exec kanal kanal user add admin --admin), then log in at the web page.";
+  }
+
+  /** When logins are required and no user exists: the sentence that says how to create the admin. */
+  Optional<String> firstRunHint() {
+    return firstRunHint;
+  }
+
   /** The server's base URL. */
   String url() {
     return server.url();
@@ -170,6 +211,7 @@ final class Application implements AutoCloseable {
       live.close();
       server.close();
       playback.close();
+      users.close();
       library.close();
       metrics.close();
     } finally {

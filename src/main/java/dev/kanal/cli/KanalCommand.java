@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
         PlayCommand.class,
         RecordCommand.class,
         LibraryCommand.class,
+        UserCommand.class,
         DiscoverCommand.class,
         ConfigCommand.class,
         StatusCommand.class,

@@ -229,7 +229,17 @@ final class PackageCommand implements Callable<Integer> {
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    // A server that requires logins (issue #13) takes an admin's API token from KANAL_TOKEN.
+    String token = System.getenv("KANAL_TOKEN");
+    if (token != null && !token.isBlank()) {
+      request.header("Authorization", "Bearer " + token.strip());
+    }
+    HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() == 401 || r.statusCode() == 403) {
+      throw new CommandException("the server requires an admin's login: set KANAL_TOKEN to an API token of an admin"
+          + " ('kanal user token NAME --api')");
+    }
+    return r;
   }
 
   private static PackageStatus fromJson(JsonObject o) {

@@ -28,6 +28,11 @@ final class ServeCommand implements Callable<Integer> {
     DataDir.prepare(config.storage().dataDir());
     Application app = Application.start(config, Optional.empty());
     Output.of(spec).println("Kanal is serving at " + app.url() + "/  (Ctrl-C to stop)");
+    Output.of(spec).flush();
+    app.firstRunHint().ifPresent(hint -> {
+      spec.commandLine().getErr().println("kanal: " + hint);
+      spec.commandLine().getErr().flush();
+    });
     app.awaitShutdown();
     return 0;
   }

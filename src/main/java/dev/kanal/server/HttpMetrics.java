@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class HttpMetrics implements Handler<RoutingContext> {
 
+  private static final String COUNTED = "kanal.metrics.counted";
+
   private final MeterRegistry registry;
   private final AtomicInteger active;
 
@@ -26,6 +28,12 @@ final class HttpMetrics implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    // A request rerouted (a token path prefix, AuthHandler) passes here again: it is counted once.
+    if (ctx.get(COUNTED) != null) {
+      ctx.next();
+      return;
+    }
+    ctx.put(COUNTED, Boolean.TRUE);
     long start = System.nanoTime();
     active.incrementAndGet();
     boolean[] recorded = {false};

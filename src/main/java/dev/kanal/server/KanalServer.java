@@ -118,11 +118,17 @@ public final class KanalServer implements AutoCloseable {
   private static final int MEDIA_IO_THREADS = 16;
   /** Media lookups queued for those threads before new requests are answered 503. */
   private static final int MEDIA_MAX_PENDING = 4096;
+  /** How often expired logins are dropped from the store. */
+  private static final Duration LOGIN_SWEEP = Duration.ofMinutes(10);
   /** How long a media lookup may take before the request is answered 503. */
   private static final Duration MEDIA_LOOKUP_TIMEOUT = Duration.ofSeconds(10);
 
   private final Options options;
   private final Metrics metrics;
+  /** Access control (issue #13); empty: every request acts for the user {@code default}. */
+  private final Optional<AuthSetup> auth;
+  /** The last router built, for tests that walk the route table. */
+  private volatile Router lastRouter;
   private final Vertx vertx;
   /** One HTTP server per core, each on its own event loop, sharing the port (like nginx's workers). */
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
@@ -143,15 +149,21 @@ public final class KanalServer implements AutoCloseable {
   /** Packaging jobs ({@code /api/videos/{id}/package}), shared by every router; built in listen(). */
   private volatile Optional<PackageRoutes> packageRoutes = Optional.empty();
 
-  private KanalServer(Options options, Metrics metrics) {
+  private KanalServer(Options options, Metrics metrics, Optional<AuthSetup> auth) {
     this.options = options;
     this.metrics = metrics;
+    this.auth = auth;
     this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
   }
 
   /** Binds the server; throws {@link ServerStartException} with a user-facing sentence when it cannot. */
   public static KanalServer start(Options options, Metrics metrics) throws ServerStartException {
-    KanalServer s = new KanalServer(options, metrics);
+    return start(options, metrics, Optional.empty());
+  }
+
+  /** Binds the server with access control ({@link AuthSetup}); throws {@link ServerStartException} when it cannot. */
+  public static KanalServer start(Options options, Metrics metrics, Optional<AuthSetup> auth) throws ServerStartException {
+    KanalServer s = new KanalServer(options, metrics, auth);
     try {
       s.listen();
       return s;
@@ -225,7 +237,15 @@ public final class KanalServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new ServerStartException("interrupted while starting", e);
     }
-    log.info("event=server.started url={} version={}", url(), options.version());
+    auth.ifPresent(a -> vertx.setPeriodic(LOGIN_SWEEP.toMillis(), id -> apiThreads.execute(() -> {
+      try {
+        a.accounts().sweep();
+      } catch (dev.kanal.store.StoreException | RuntimeException e) {
+        log.warn("event=auth.sweep.failed error=\"{}\"", e.getMessage());
+      }
+    })));
+    log.info("event=server.started url={} version={} auth={}", url(), options.version(),
+        auth.map(a -> a.required() ? "required" : "off").orElse("off"));
   }
 
   private Future<String> deployListener(Supplier<Router> router, HttpServerOptions httpOptions, int port) {
@@ -252,6 +272,8 @@ public final class KanalServer implements AutoCloseable {
       Optional<LiveRoutes> live) {
     Router router = Router.router(vertx);
     router.route().handler(httpMetrics);
+    // Access control first: only AccessPolicy's public routes answer without credentials (issue #13).
+    auth.filter(AuthSetup::required).ifPresent(a -> router.route().handler(new AuthHandler(vertx, a, apiThreads)));
     List<String> corsOrigins = options.vod().map(v -> v.config().corsOrigins()).orElse(List.of());
     if (corsOrigins != null && !corsOrigins.isEmpty()) {
       var cors = VodRoutes.cors(corsOrigins);
@@ -264,6 +286,7 @@ public final class KanalServer implements AutoCloseable {
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(metrics.registry().scrape()));
+    auth.ifPresent(a -> new AuthRoutes(vertx, a, apiThreads, ctx -> PublicUrl.of(ctx.request(), url())).mount(router));
     videoRoutes.ifPresent(routes -> routes.mount(router));
     // Before the live routes: its /device.xml carries the configured friendly name.
     options.discovery().ifPresent(d -> new DiscoveryRoutes(d, this::url).mount(router));
@@ -285,7 +308,13 @@ public final class KanalServer implements AutoCloseable {
       log.error("event=request.failed method={} path={}", ctx.request().method(), ctx.request().path(), ctx.failure());
       json(ctx, 500, error("internal error"));
     });
+    lastRouter = router;
     return router;
+  }
+
+  /** The routes of this server's routers (all alike), for tests that check every route's access. */
+  List<io.vertx.ext.web.Route> routes() {
+    return lastRouter.getRoutes();
   }
 
   /** Whether every '%' in {@code path} starts a two-hex-digit escape. */

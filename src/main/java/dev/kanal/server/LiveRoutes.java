@@ -89,9 +89,12 @@ final class LiveRoutes implements AutoCloseable {
     return relay;
   }
 
-  /** The base URL the client used ({@link PublicUrl}). */
+  /**
+   * The base URL the client used ({@link PublicUrl}), with the token path prefix when the request
+   * came with a player's token in its URL, so the URLs it lists open without a login too.
+   */
   String base(RoutingContext ctx) {
-    return PublicUrl.of(ctx.request(), serverUrl.get());
+    return PublicUrl.of(ctx.request(), serverUrl.get()) + AuthHandler.prefix(ctx);
   }
 
   /** The relay's HLS URL of a channel: {@code {base}/live/{id}/index.m3u8}. */

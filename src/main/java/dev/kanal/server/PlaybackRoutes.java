@@ -50,7 +50,7 @@ final class PlaybackRoutes implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(PlaybackRoutes.class);
 
-  /** The user when authentication is off; an auth layer will supply the real one through {@link #user}. */
+  /** The user when access control is off; with it on, {@link #user} is the one the request proved. */
   static final String DEFAULT_USER = "default";
   /** Video ids as the library makes them. */
   static final Pattern VIDEO_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
@@ -120,9 +120,14 @@ final class PlaybackRoutes implements AutoCloseable {
     router.get("/api/qoe/summary").handler(this::summary);
   }
 
-  /** The user a request acts for: {@link #DEFAULT_USER} until authentication exists. */
+  /** The user a request acts for: the one it proved ({@link AuthHandler}), or {@link #DEFAULT_USER} with access control off. */
   static String user(RoutingContext ctx) {
-    return DEFAULT_USER;
+    return AuthHandler.principal(ctx).map(dev.kanal.auth.Principal::user).orElse(DEFAULT_USER);
+  }
+
+  /** Whether the request may see every user's sessions: an admin, or anyone with access control off. */
+  private static boolean seesAll(RoutingContext ctx) {
+    return AuthHandler.principal(ctx).map(dev.kanal.auth.Principal::admin).orElse(true);
   }
 
   // ---- progress
@@ -317,6 +322,8 @@ final class PlaybackRoutes implements AutoCloseable {
       bad(ctx, e);
       return;
     }
+    boolean all = seesAll(ctx);
+    String user = user(ctx);
     blocking(ctx, () -> store.activeSessions(setup.config().maxSessions())).onSuccess(sessions -> {
       Map<String, Long> byKind = new LinkedHashMap<>();
       for (PlaybackSession.Kind k : PlaybackSession.Kind.values()) {
@@ -328,7 +335,8 @@ final class PlaybackRoutes implements AutoCloseable {
       for (PlaybackSession s : sessions) {
         byKind.merge(s.kind().label(), 1L, Long::sum);
         (s.kind() == PlaybackSession.Kind.VIDEO ? byVideo : byChannel).merge(s.targetId(), 1L, Long::sum);
-        if (list.size() < limit) {
+        // Users see every session counted, but only their own listed (with device ids); admins see all.
+        if (list.size() < limit && (all || s.userId().equals(user))) {
           list.add(PlaybackJson.session(s));
         }
       }
