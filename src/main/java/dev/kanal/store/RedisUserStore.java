@@ -1,21 +1,14 @@
 package dev.kanal.store;
 
 import dev.kanal.config.KanalConfig;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.DefaultRedisCredentials;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * {@link UserStore} in Redis, shared by several Kanal nodes: a login made through one node is valid
@@ -124,47 +117,10 @@ final class RedisUserStore implements UserStore {
   }
 
   static RedisUserStore connect(KanalConfig.RedisConfig redis) throws StoreException {
-    URI uri;
-    try {
-      uri = new URI(redis.url().strip());
-    } catch (URISyntaxException e) {
-      throw new StoreException("store.redis.url is not a URL (redis://host:port)");
-    }
-    if (!JedisURIHelper.isValid(uri)) {
-      throw new StoreException("store.redis.url must be redis://host:port or rediss://host:port");
-    }
-    HostAndPort address = JedisURIHelper.getHostAndPort(uri);
-    String description = uri.getScheme() + "://" + address;
-    int timeout = (int) redis.timeout().toMillis();
-    DefaultJedisClientConfig.Builder clientConfig = DefaultJedisClientConfig.builder()
-        .connectionTimeoutMillis(timeout)
-        .socketTimeoutMillis(timeout)
-        .clientName("kanal-auth")
-        .ssl(JedisURIHelper.isRedisSSLScheme(uri));
-    String user = JedisURIHelper.getUser(uri);
-    String password = JedisURIHelper.getPassword(uri);
-    if (user != null || password != null) {
-      clientConfig.credentials(new DefaultRedisCredentials(user, password));
-    }
-    if (JedisURIHelper.hasDbIndex(uri)) {
-      clientConfig.database(JedisURIHelper.getDBIndex(uri));
-    }
-    ConnectionPoolConfig pool = new ConnectionPoolConfig();
-    pool.setMaxTotal(POOL_SIZE);
-    pool.setMaxIdle(POOL_SIZE);
-    pool.setMaxWait(redis.timeout());
-    pool.setJmxEnabled(false);
-    RedisClient client = RedisClient.builder().hostAndPort(address).clientConfig(clientConfig.build())
-        .poolConfig(pool).build();
-    try {
-      client.ping();
-    } catch (JedisException e) {
-      client.close();
-      throw new StoreException("cannot reach Redis at " + description + " (store.redis.url): " + e.getMessage()
-          + "; start it, fix the URL, or leave store.redis.url empty for the embedded database", e);
-    }
-    return new RedisUserStore(client, description);
+    RedisConnection connection = RedisConnection.open(redis, POOL_SIZE);
+    return new RedisUserStore(connection.client(), connection.description());
   }
+
 
   @Override
   public boolean addUser(User user) throws StoreException {
