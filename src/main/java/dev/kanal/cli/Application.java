@@ -85,7 +85,8 @@ final class Application implements AutoCloseable {
       KanalServer server = KanalServer.start(new KanalServer.Options(config.server().host(), config.server().port(),
           Version.current(), config.server().shutdownTimeout(), demoDir,
           Optional.of(LibrarySetup.mediaFiles(library.library())), Optional.of(videos)).withLive(liveSetup)
-          .withPlayback(playbackSetup).withDiscovery(discoverySetup).withVod(vodSetup(config, packaging)), metrics);
+          .withPlayback(playbackSetup).withDiscovery(discoverySetup).withVod(vodSetup(config, packaging)), metrics,
+          config.server().limits());
       packaging.start();
       // LAN discovery starts once the port is bound: its announcements carry it.
       Discovery started = Discovery.start(config.discovery(), new Announcement(deviceId,

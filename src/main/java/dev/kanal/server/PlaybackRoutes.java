@@ -69,6 +69,9 @@ final class PlaybackRoutes implements AutoCloseable {
   static final int SMALL_BODY_LIMIT = 16 * 1024;
   /** Bodies of QoE batches. */
   static final int QOE_BODY_LIMIT = 256 * 1024;
+
+  /** The server's limits (body size, JSON depth); set by {@link #mount(Router, RequestLimits)}. */
+  private volatile RequestLimits limits = RequestLimits.DEFAULTS;
   /** Events per QoE batch. */
   static final int MAX_EVENTS = 500;
   /** Characters of an event's {@code detail}. */
@@ -104,8 +107,14 @@ final class PlaybackRoutes implements AutoCloseable {
   }
 
   void mount(Router router) {
-    BodyHandler small = BodyHandler.create(false).setBodyLimit(SMALL_BODY_LIMIT);
-    BodyHandler large = BodyHandler.create(false).setBodyLimit(QOE_BODY_LIMIT);
+    mount(router, RequestLimits.DEFAULTS);
+  }
+
+  /** Mounts the routes with {@code server.limits}: the body limits below are lowered to its maxBodySize. */
+  void mount(Router router, RequestLimits limits) {
+    this.limits = limits;
+    BodyHandler small = limits.bodyHandler(SMALL_BODY_LIMIT);
+    BodyHandler large = limits.bodyHandler(QOE_BODY_LIMIT);
     router.put("/api/progress/:videoId").handler(small).handler(this::putProgress).failureHandler(this::failed);
     // The same for navigator.sendBeacon, which can only POST: a page that closes saves its position this way.
     router.post("/api/progress/:videoId").handler(small).handler(this::putProgress).failureHandler(this::failed);
@@ -132,7 +141,7 @@ final class PlaybackRoutes implements AutoCloseable {
     ProgressEntry entry;
     try {
       requireId("videoId", videoId, VIDEO_ID, "1-128 characters of A-Za-z0-9_-");
-      JsonInput body = JsonInput.object(ctx.body().buffer(), false);
+      JsonInput body = JsonInput.object(ctx.body().buffer(), false, limits.maxJsonDepth());
       double duration = body.requireNumber("duration", 0.001, MAX_SECONDS);
       double position = body.requireNumber("position", 0, MAX_SECONDS);
       if (position > duration + 1) {
@@ -203,7 +212,7 @@ final class PlaybackRoutes implements AutoCloseable {
     String device;
     Instant clientStart;
     try {
-      JsonInput body = JsonInput.object(ctx.body().buffer(), false);
+      JsonInput body = JsonInput.object(ctx.body().buffer(), false, limits.maxJsonDepth());
       Optional<String> video = body.optionalString("videoId", VIDEO_ID, "1-128 characters of A-Za-z0-9_-");
       Optional<String> channel = body.optionalString("channelId", CHANNEL_ID, "1-128 characters of A-Za-z0-9_.~-");
       if (video.isPresent() == channel.isPresent()) {
@@ -246,7 +255,7 @@ final class PlaybackRoutes implements AutoCloseable {
     PlaybackSession.Heartbeat heartbeat;
     try {
       requireId("id", id, SESSION_ID, "a session id");
-      JsonInput body = JsonInput.object(ctx.body().buffer(), true);
+      JsonInput body = JsonInput.object(ctx.body().buffer(), true, limits.maxJsonDepth());
       OptionalDouble position = body.optionalNumber("position", 0, MAX_SECONDS);
       OptionalLong bitrate = body.optionalInteger("bitrate", 0, MAX_BITRATE);
       heartbeat = new PlaybackSession.Heartbeat(position.isPresent() ? Optional.of(seconds(position.getAsDouble()))
@@ -324,7 +333,7 @@ final class PlaybackRoutes implements AutoCloseable {
     List<QoeEvent> events = new ArrayList<>();
     Map<String, String> fieldOfSession = new LinkedHashMap<>();
     try {
-      Object body = JsonInput.parse(ctx.body().buffer(), false);
+      Object body = JsonInput.parse(ctx.body().buffer(), false, limits.maxJsonDepth());
       JsonArray array;
       String prefix;
       if (body instanceof JsonArray a) {
@@ -602,9 +611,8 @@ final class PlaybackRoutes implements AutoCloseable {
   private void failed(RoutingContext ctx) {
     int status = ctx.statusCode();
     if (status == 413) {
-      long limit = ctx.request().path().startsWith("/api/qoe") ? QOE_BODY_LIMIT : SMALL_BODY_LIMIT;
-      ctx.response().putHeader("Connection", "close");
-      KanalServer.json(ctx, 413, KanalServer.error("the request body is larger than " + limit + " bytes"));
+      long limit = limits.bodyLimit(ctx.request().path().startsWith("/api/qoe") ? QOE_BODY_LIMIT : SMALL_BODY_LIMIT);
+      KanalServer.bodyTooLarge(ctx, limit);
     } else if (status >= 400 && status < 500) {
       KanalServer.json(ctx, status, KanalServer.error("bad request"));
     } else {
@@ -625,7 +633,7 @@ final class PlaybackRoutes implements AutoCloseable {
         KanalServer.json(ctx, 503, KanalServer.error("playback state is unavailable right now; try again"));
       } else {
         log.error("event=api.failed path={} error=\"{}\"", ctx.request().path(), t.toString(), t);
-        KanalServer.json(ctx, 500, KanalServer.error("internal error: " + t.getClass().getSimpleName()));
+        KanalServer.json(ctx, 500, KanalServer.error("internal error"));
       }
     });
   }

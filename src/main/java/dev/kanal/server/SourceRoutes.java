@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,17 +26,24 @@ final class SourceRoutes {
   private static final Pattern ANY = Pattern.compile("(?s).{1,8192}");
 
   private final LiveRoutes live;
+  private RequestLimits limits = RequestLimits.DEFAULTS;
 
   SourceRoutes(LiveRoutes live) {
     this.live = live;
   }
 
-  void mount(Router router) {
+  void mount(Router router, RequestLimits limits) {
+    this.limits = limits;
+    long bodyLimit = limits.bodyLimit(BODY_LIMIT);
     router.get("/api/sources").handler(this::list);
-    router.post("/api/sources").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(this::add)
-        .failureHandler(ctx -> KanalServer.json(ctx, ctx.statusCode() == 413 ? 413 : 400,
-            KanalServer.error(ctx.statusCode() == 413 ? "the request body is larger than " + BODY_LIMIT + " bytes"
-                : "bad request")));
+    router.post("/api/sources").handler(limits.bodyHandler(BODY_LIMIT)).handler(this::add)
+        .failureHandler(ctx -> {
+          if (ctx.statusCode() == 413) {
+            KanalServer.bodyTooLarge(ctx, bodyLimit);
+          } else {
+            KanalServer.json(ctx, 400, KanalServer.error("bad request"));
+          }
+        });
     router.delete("/api/sources/:id").handler(this::remove);
   }
 
@@ -58,7 +64,7 @@ final class SourceRoutes {
     int priority;
     boolean allowPrivate;
     try {
-      JsonInput in = JsonInput.object(ctx.body().buffer(), false);
+      JsonInput in = JsonInput.object(ctx.body().buffer(), false, limits.maxJsonDepth());
       url = in.requireString("url", ANY, "a URL or an iptv-org: preset of at most 8192 characters");
       priority = (int) in.optionalInteger("priority", -1000, 1000).orElse(0);
       Object flag = ctx.body().asJsonObject().getValue("allowPrivate");
