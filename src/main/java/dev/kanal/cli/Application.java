@@ -109,7 +109,7 @@ final class Application implements AutoCloseable {
           Version.current(), config.server().shutdownTimeout(), demoDir,
           Optional.of(LibrarySetup.mediaFiles(library.library())), Optional.of(videos)).withLive(liveSetup)
           .withPlayback(playbackSetup).withDiscovery(discoverySetup).withVod(vodSetup(config, packaging)), metrics,
-          Optional.of(authSetup));
+          config.server().limits(), Optional.of(authSetup));
       packaging.start();
       // LAN discovery starts once the port is bound: its announcements carry it.
       Discovery started = Discovery.start(config.discovery(), new Announcement(deviceId,

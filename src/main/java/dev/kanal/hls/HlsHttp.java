@@ -2,6 +2,7 @@ package dev.kanal.hls;
 
 import dev.kanal.net.HostThrottle;
 import dev.kanal.net.HttpFetcher;
+import dev.kanal.net.SafeHeaders;
 import dev.kanal.playlist.HlsByteRange;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -108,9 +109,9 @@ final class HlsHttp implements AutoCloseable {
     this.backoff = new Backoff(options.backoff(), random);
     Map<String, String> all = new LinkedHashMap<>();
     all.put("User-Agent", HttpFetcher.DEFAULT_USER_AGENT);
-    options.headers().forEach((k, v) -> {
+    SafeHeaders.clean(options.headers()).forEach((k, v) -> {
       all.keySet().removeIf(existing -> existing.equalsIgnoreCase(k));
-      all.put(k, sanitize(v));
+      all.put(k, v);
     });
     this.headers = Map.copyOf(all);
   }
@@ -337,7 +338,7 @@ final class HlsHttp implements AutoCloseable {
 
   /** Header values from the command line or a playlist must never split a request. */
   static String sanitize(String value) {
-    return value.replaceAll("[\\r\\n\\x00]", " ").strip();
+    return SafeHeaders.value(value);
   }
 
   @Override

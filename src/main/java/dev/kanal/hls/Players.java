@@ -1,5 +1,6 @@
 package dev.kanal.hls;
 
+import dev.kanal.net.SafeHeaders;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,15 +100,20 @@ public final class Players {
    */
   public static PlayerCommand command(Player player, String executable, String url, Map<String, String> headers,
       Optional<String> title) {
+    if (url.startsWith("-")) {
+      // A URL comes last and alone; one that starts with '-' would be read as a player option.
+      throw new IllegalArgumentException("refused to play '" + SafeHeaders.value(url) + "': not a URL");
+    }
+    title = title.map(SafeHeaders::value);
     List<String> argv = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     argv.add(executable);
     String userAgent = null;
     String referer = null;
     List<String> other = new ArrayList<>();
-    for (Map.Entry<String, String> h : headers.entrySet()) {
+    for (Map.Entry<String, String> h : SafeHeaders.clean(headers).entrySet()) {
       String name = h.getKey().toLowerCase(Locale.ROOT);
-      String value = HlsHttp.sanitize(h.getValue());
+      String value = h.getValue();
       switch (name) {
         case "user-agent" -> userAgent = value;
         case "referer", "referrer" -> referer = value;

@@ -1,6 +1,7 @@
 package dev.kanal.hls;
 
 import dev.kanal.media.Ffmpeg;
+import dev.kanal.media.LocalInput;
 import dev.kanal.media.MediaToolException;
 import dev.kanal.media.ProcessResult;
 import dev.kanal.media.Processes;
@@ -70,7 +71,7 @@ final class Sinks {
       Path file = target.file().orElseThrow();
       return switch (target.format()) {
         case TS -> target.splitOnDiscontinuity() ? new TsParts(file) : new TsStream(openFile(file), true, List.of(file));
-        case FLV -> new Pipe(target.ffmpeg().orElseThrow(), file.toString(), List.of(file));
+        case FLV -> new Pipe(target.ffmpeg().orElseThrow(), LocalInput.path(file), List.of(file));
         case MP4, MKV -> new Remux(target.ffmpeg().orElseThrow(), file, target.splitOnDiscontinuity());
       };
     } catch (IOException e) {
@@ -283,7 +284,7 @@ final class Sinks {
 
     private void input(List<String> cmd, List<Path> files, String name) throws IOException {
       if (files.size() == 1) {
-        cmd.addAll(List.of("-i", files.getFirst().toString()));
+        cmd.addAll(List.of("-protocol_whitelist", "file", "-i", LocalInput.path(files.getFirst())));
         return;
       }
       Path list = work.resolve(name + ".txt");
@@ -292,7 +293,8 @@ final class Sinks {
         text.append("file '").append(p.toString().replace("'", "'\\''")).append("'\n");
       }
       Files.writeString(list, text, StandardCharsets.UTF_8);
-      cmd.addAll(List.of("-f", "concat", "-safe", "0", "-i", list.toString()));
+      // The list is Kanal's own, of absolute paths in its own folder; only local files may be opened.
+      cmd.addAll(List.of("-protocol_whitelist", "file", "-f", "concat", "-safe", "0", "-i", LocalInput.path(list)));
     }
 
     private static ProcessResult run(List<String> cmd) throws HlsException {

@@ -1,5 +1,7 @@
 package dev.kanal.iptv;
 
+import dev.kanal.net.FfmpegNetworkInput;
+import dev.kanal.net.SafeHeaders;
 import dev.kanal.playlist.IptvPlaylist;
 import dev.kanal.playlist.MasterPlaylist;
 import dev.kanal.playlist.MediaPlaylist;
@@ -339,9 +341,9 @@ final class StreamCheck {
         throw new InterruptedException("deadline");
       }
       HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofNanos(remaining)).GET();
-      for (Map.Entry<String, String> h : withDefaults(headers).entrySet()) {
+      for (Map.Entry<String, String> h : SafeHeaders.clean(withDefaults(headers)).entrySet()) {
         try {
-          request.setHeader(h.getKey(), h.getValue().replaceAll("[\\r\\n\\x00]", " ").strip());
+          request.setHeader(h.getKey(), h.getValue());
         } catch (IllegalArgumentException restricted) {
           // Host, Connection and the like are set by the client; a playlist cannot override them.
         }
@@ -459,22 +461,11 @@ final class StreamCheck {
       return;
     }
     List<String> command = new ArrayList<>(List.of(ffprobe.get().toString(), "-v", "error"));
-    Map<String, String> headers = withDefaults(target.headers());
     long remainingUs = Math.max(1, (deadline - System.nanoTime()) / 1000);
     command.addAll(List.of("-rw_timeout", Long.toString(remainingUs)));
-    StringBuilder other = new StringBuilder();
-    headers.forEach((k, v) -> {
-      String value = v.replaceAll("[\\r\\n\\x00]", " ").strip();
-      if (k.equalsIgnoreCase("User-Agent")) {
-        command.addAll(List.of("-user_agent", value));
-      } else {
-        other.append(k).append(": ").append(value).append("\r\n");
-      }
-    });
-    if (!other.isEmpty()) {
-      command.addAll(List.of("-headers", other.toString()));
-    }
-    command.addAll(List.of("-show_entries", "stream=codec_type", "-of", "csv=p=0", target.url()));
+    // Network protocols only: a playlist whose variant, segment or key is a file: URL cannot make ffprobe read it.
+    command.addAll(FfmpegNetworkInput.options(target.headers(), DEFAULT_USER_AGENT));
+    command.addAll(List.of("-show_entries", "stream=codec_type", "-of", "csv=p=0", "-i", target.url()));
     Path out = Files.createTempFile("kanal-probe", ".out");
     Path err = Files.createTempFile("kanal-probe", ".err");
     Process process = null;

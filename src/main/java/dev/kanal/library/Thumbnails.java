@@ -1,5 +1,6 @@
 package dev.kanal.library;
 
+import dev.kanal.media.LocalInput;
 import dev.kanal.media.MediaInfo;
 import dev.kanal.media.MediaToolException;
 import dev.kanal.media.ProcessResult;
@@ -62,9 +63,12 @@ public final class Thumbnails {
     return once(target, () -> {
       double at = v.duration() == null ? 0 : Math.min(v.duration() * 0.1, 300);
       Path tmp = temp(target);
-      run(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-v", "error", "-ss", seconds(at), "-noaccurate_seek",
-          "-i", v.path().toString(), "-map", "0:v:0", "-frames:v", "1", "-vf", "scale=" + POSTER_WIDTH + ":-2", "-q:v", "4",
-          "-f", "image2", "-y", tmp.toString()));
+      List<String> cmd = new ArrayList<>(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-v", "error"));
+      cmd.addAll(LocalInput.libraryOptions());
+      cmd.addAll(List.of("-ss", seconds(at), "-noaccurate_seek", "-i", LocalInput.path(v.path())));
+      cmd.addAll(List.of("-map", "0:v:0", "-frames:v", "1", "-vf", "scale=" + POSTER_WIDTH + ":-2", "-q:v", "4",
+          "-f", "image2", "-y", LocalInput.path(tmp)));
+      run(cmd);
       return moveIntoPlace(tmp, target);
     });
   }
@@ -92,7 +96,8 @@ public final class Thumbnails {
           StringBuilder filter = new StringBuilder();
           for (int i = 0; i < count; i++) {
             double at = (first + i + 0.5) * interval;
-            cmd.addAll(List.of("-ss", seconds(at), "-noaccurate_seek", "-i", v.path().toString()));
+            cmd.addAll(LocalInput.libraryOptions());
+            cmd.addAll(List.of("-ss", seconds(at), "-noaccurate_seek", "-i", LocalInput.path(v.path())));
             filter.append('[').append(i).append(":v:0]scale=").append(TILE_WIDTH).append(':').append(tileHeight)
                 .append(",setsar=1,setpts=PTS-STARTPTS,trim=end_frame=1[t").append(i).append("];");
           }
@@ -102,16 +107,16 @@ public final class Thumbnails {
           filter.append(count > 1 ? "hstack=inputs=" + count : "null");
           filter.append(",pad=").append(TILE_WIDTH * COLUMNS).append(':').append(tileHeight).append("[row]");
           cmd.addAll(List.of("-filter_complex", filter.toString(), "-map", "[row]", "-frames:v", "1", "-q:v", "5",
-              "-f", "image2", "-y", row.toString()));
+              "-f", "image2", "-y", LocalInput.path(row)));
           run(cmd);
         }
         Path tmp = temp(sprite);
         List<String> cmd = new ArrayList<>(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-v", "error"));
         for (Path row : rows) {
-          cmd.addAll(List.of("-i", row.toString()));
+          cmd.addAll(List.of("-protocol_whitelist", "file", "-i", LocalInput.path(row)));
         }
         cmd.addAll(List.of("-filter_complex", rows.size() > 1 ? "vstack=inputs=" + rows.size() : "null", "-frames:v", "1",
-            "-q:v", "5", "-f", "image2", "-y", tmp.toString()));
+            "-q:v", "5", "-f", "image2", "-y", LocalInput.path(tmp)));
         run(cmd);
         Files.writeString(vtt, vtt(tiles, interval, duration, tileHeight), StandardCharsets.UTF_8);
         return moveIntoPlace(tmp, sprite);
@@ -141,8 +146,10 @@ public final class Thumbnails {
     Path target = dir(v).resolve("subtitles-" + streamIndex + ".vtt");
     return once(target, () -> {
       Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".vtt");
-      run(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-v", "error", "-i", v.path().toString(),
-          "-map", "0:" + streamIndex, "-c:s", "webvtt", "-f", "webvtt", "-y", tmp.toString()));
+      List<String> cmd = new ArrayList<>(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-v", "error"));
+      cmd.addAll(LocalInput.library(v.path()));
+      cmd.addAll(List.of("-map", "0:" + streamIndex, "-c:s", "webvtt", "-f", "webvtt", "-y", LocalInput.path(tmp)));
+      run(cmd);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       return target;
     });

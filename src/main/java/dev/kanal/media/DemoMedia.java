@@ -76,7 +76,7 @@ public final class DemoMedia {
         "-c:v", "libx264", "-preset", "superfast", "-pix_fmt", "yuv420p", "-g", "60",
         "-c:a", "aac", "-b:a", "96k", "-movflags", "+faststart",
         "-metadata", "title=Kanal demo",
-        dir.resolve("media").resolve(VIDEO).toString()));
+        LocalInput.path(dir.resolve("media").resolve(VIDEO))));
     StringBuilder m3u = new StringBuilder("#EXTM3U\n");
     for (Channel channel : CHANNELS) {
       Path out = dir.resolve("channels").resolve(channel.id());
@@ -88,8 +88,8 @@ public final class DemoMedia {
           "-t", "20", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "50",
           "-c:a", "aac", "-b:a", "64k",
           "-f", "hls", "-hls_time", "2", "-hls_playlist_type", "vod",
-          "-hls_segment_filename", out.resolve("seg%03d.ts").toString(),
-          out.resolve("index.m3u8").toString()));
+          "-hls_segment_filename", LocalInput.path(out.resolve("seg%03d.ts")),
+          LocalInput.path(out.resolve("index.m3u8"))));
       m3u.append("#EXTINF:-1 tvg-id=\"").append(channel.id()).append(".demo\" tvg-name=\"")
           .append(channel.name()).append("\" group-title=\"").append(channel.group()).append("\",")
           .append(channel.name()).append('\n')

@@ -57,9 +57,10 @@ public record KeyframeIndex(long[] keyframes, long startMicros, long durationMic
 
   /** Runs ffprobe over the packets of the first video stream. */
   static KeyframeIndex probe(Path ffprobe, Path file, Duration timeout) throws MediaToolException, IOException {
-    List<String> cmd = List.of(ffprobe.toString(), "-hide_banner", "-v", "error", "-select_streams", "v:0",
-        "-show_entries", "packet=pts,pts_time,flags,pos:format=start_time,duration,size", "-of", "compact=p=1:nk=0", "--",
-        file.toString());
+    List<String> cmd = new java.util.ArrayList<>(List.of(ffprobe.toString(), "-hide_banner", "-v", "error",
+        "-select_streams", "v:0", "-show_entries", "packet=pts,pts_time,flags,pos:format=start_time,duration,size",
+        "-of", "compact=p=1:nk=0"));
+    cmd.addAll(LocalInput.library(file));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     p.getOutputStream().close();
     // A demuxer that hangs must not hold the request: the watchdog kills ffprobe at the deadline.

@@ -32,8 +32,9 @@ record Keyframes(List<Double> times, double duration) {
 
   /** Reads the key frames of the first video stream without decoding (packet flags), one ffprobe. */
   static Keyframes probe(Path ffprobe, Path file, double duration, Duration timeout) throws MediaToolException {
-    List<String> cmd = List.of(ffprobe.toString(), "-v", "error", "-select_streams", "v:0", "-show_entries",
-        "packet=pts_time,flags:format=start_time", "-of", "csv", "--", file.toString());
+    List<String> cmd = new java.util.ArrayList<>(List.of(ffprobe.toString(), "-v", "error", "-select_streams", "v:0",
+        "-show_entries", "packet=pts_time,flags:format=start_time", "-of", "csv"));
+    cmd.addAll(LocalInput.library(file));
     Process p;
     try {
       p = new ProcessBuilder(cmd).start();

@@ -471,7 +471,8 @@ public final class OnDemandHls implements AutoCloseable {
     // Input seeking: to the key frame that starts the segment (remux), or decoded up to the grid time
     // (transcode). -ss counts from the container's start time.
     long seek = plan.originMicros() + plan.start(n) - plan.sourceStartMicros();
-    c.addAll(List.of("-ss", secs(Math.max(0, seek)), "-i", s.file().toString()));
+    c.addAll(LocalInput.libraryOptions());
+    c.addAll(List.of("-ss", secs(Math.max(0, seek)), "-i", LocalInput.path(s.file())));
     d.video().ifPresent(v -> c.addAll(List.of("-map", "0:" + v.index())));
     d.audio().ifPresent(a -> c.addAll(List.of("-map", "0:" + a.index())));
     c.addAll(List.of("-map_metadata", "-1", "-map_chapters", "-1", "-sn", "-dn"));
@@ -501,14 +502,14 @@ public final class OnDemandHls implements AutoCloseable {
         "-max_muxing_queue_size", "4096", "-f", "segment", "-segment_format", "mpegts",
         "-segment_format_options", "mpegts_copyts=1:avoid_negative_ts=disabled",
         "-segment_time_delta", "0.001", "-segment_start_number", Integer.toString(n),
-        "-segment_list", dir.resolve("list.csv").toString(), "-segment_list_type", "csv"));
+        "-segment_list", LocalInput.path(dir.resolve("list.csv")), "-segment_list_type", "csv"));
     if (!times.isEmpty()) {
       c.addAll(List.of("-segment_times", times.toString()));
     }
     if (limit < plan.size()) {
       c.addAll(List.of("-t", secs(plan.start(limit) - plan.start(n))));
     }
-    c.add(dir.resolve("%d.ts").toString());
+    c.add(LocalInput.path(dir.resolve("%d.ts")));
     return c;
   }
 

@@ -200,7 +200,8 @@ final class Packager {
       }
     }
     List<String> cmd = new ArrayList<>(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-nostats",
-        "-loglevel", "warning", "-y", "-i", source.toString()));
+        "-loglevel", "warning", "-y"));
+    cmd.addAll(LocalInput.library(source));
     if (!encoded.isEmpty()) {
       StringBuilder graph = new StringBuilder("[0:v:0]");
       if (plan.tonemap()) {
@@ -268,8 +269,8 @@ final class Packager {
       cmd.addAll(List.of("-hls_fmp4_init_filename", "init.mp4"));
     }
     cmd.addAll(List.of("-var_stream_map", map.toString(),
-        "-hls_segment_filename", out.resolve("%v").resolve("seg_%05d." + ext).toString(),
-        "-progress", "pipe:1", out.resolve("%v").resolve("index.m3u8").toString()));
+        "-hls_segment_filename", LocalInput.path(out.resolve("%v").resolve("seg_%05d." + ext)),
+        "-progress", "pipe:1", LocalInput.path(out.resolve("%v").resolve("index.m3u8"))));
     return cmd;
   }
 
@@ -414,10 +415,11 @@ final class Packager {
       throw new MediaToolException("ffmpeg wrote no segments for " + rung.name());
     }
     long average = (long) Math.ceil(bytes * 8 / total);
-    String input = fmp4 && init != null ? "concat:" + dir.resolve(init) + "|" + dir.resolve(first)
-        : dir.resolve(first).toString();
-    ProcessOutput probe = Processes.capture(List.of(ffprobe.toString(), "-v", "error", "-show_streams", "-of", "json",
-        input), Duration.ofMinutes(1), 1 << 20, 1 << 16);
+    // Kanal's own output: concat: joins the fMP4 init section and the first segment (absolute paths).
+    String input = fmp4 && init != null ? "concat:" + LocalInput.path(dir.resolve(init)) + "|" + LocalInput.path(dir.resolve(first))
+        : LocalInput.path(dir.resolve(first));
+    ProcessOutput probe = Processes.capture(List.of(ffprobe.toString(), "-v", "error", "-protocol_whitelist", "concat,file",
+        "-show_streams", "-of", "json", "-i", input), Duration.ofMinutes(1), 1 << 20, 1 << 16);
     if (probe.exitCode() != 0) {
       throw new MediaToolException("ffprobe cannot read the " + rung.name() + " rendition: " + probe.stderr().strip());
     }
@@ -446,7 +448,7 @@ final class Packager {
   /** The first SPS of {@code input}'s video, read by ffmpeg's trace_headers filter without decoding. */
   private CodecStrings.Avc traceSps(String input) throws MediaToolException {
     ProcessResult r = Processes.run(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-loglevel", "info",
-        "-i", input, "-map", "0:v:0", "-c", "copy", "-bsf:v", "trace_headers", "-frames:v", "1", "-f", "null", "-"),
+        "-protocol_whitelist", "concat,file", "-i", input, "-map", "0:v:0", "-c", "copy", "-bsf:v", "trace_headers", "-frames:v", "1", "-f", "null", "-"),
         Duration.ofMinutes(1), 4 << 20);
     return r.exitCode() == 0 ? CodecStrings.fromTrace(r.output()) : null;
   }

@@ -54,9 +54,10 @@ public final class Prober {
       throw new BrokenMediaException("empty file (0 bytes)");
     }
     Mp4Boxes.checkComplete(file, size);
-    ProcessOutput out = Processes.capture(List.of(ffprobe.toString(), "-hide_banner", "-v", "error",
-        "-print_format", "json", "-show_format", "-show_streams", "-show_chapters", "--", file.toString()),
-        timeout, MAX_JSON, MAX_ERRORS);
+    List<String> command = new java.util.ArrayList<>(List.of(ffprobe.toString(), "-hide_banner", "-v", "error",
+        "-print_format", "json", "-show_format", "-show_streams", "-show_chapters"));
+    command.addAll(LocalInput.library(file));
+    ProcessOutput out = Processes.capture(command, timeout, MAX_JSON, MAX_ERRORS);
     if (out.exitCode() != 0) {
       throw new BrokenMediaException(reason(out.stderr(), file));
     }
@@ -89,7 +90,8 @@ public final class Prober {
       String stripped = line.strip();
       var demuxer = DEMUXER_PREFIX.matcher(stripped);
       boolean fromDemuxer = demuxer.find();
-      String clean = (fromDemuxer ? stripped.substring(demuxer.end()) : stripped).replace(path, "").replace(name, "");
+      String clean = (fromDemuxer ? stripped.substring(demuxer.end()) : stripped).replace(LocalInput.path(file), "")
+          .replace(path, "").replace(name, "");
       clean = clean.replaceFirst("^[:\\s]+", "").strip();
       if (clean.isEmpty()) {
         continue;

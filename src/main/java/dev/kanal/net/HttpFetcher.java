@@ -93,7 +93,7 @@ public final class HttpFetcher {
     Map<String, String> all = new LinkedHashMap<>();
     all.put("User-Agent", DEFAULT_USER_AGENT);
     all.put("Accept-Encoding", "gzip");
-    headers.forEach((k, v) -> {
+    SafeHeaders.clean(headers).forEach((k, v) -> {
       all.keySet().removeIf(existing -> existing.equalsIgnoreCase(k));
       all.put(k, v);
     });
@@ -119,9 +119,9 @@ public final class HttpFetcher {
         response.headers().firstValue("Content-Type").orElse(""), new CappedInputStream(body, maxBytes, "response from " + uri), response.headers());
   }
 
-  /** Header values from playlists may carry CR/LF; they must never split a request. */
+  /** Header values from playlists may carry CR/LF; they must never split a request ({@link SafeHeaders#value}). */
   static String sanitize(String value) {
-    return value.replaceAll("[\\r\\n\\x00]", " ").strip();
+    return SafeHeaders.value(value);
   }
 
 }

@@ -113,8 +113,15 @@ public final class AddressGuard {
         || (a0 == 198 && (a1 == 18 || a1 == 19)));
   }
 
-  /** The URL without user info or query, for messages and logs (tokens often ride in queries). */
+  /**
+   * The URL without user info or query, for messages and logs (tokens often ride in queries); a URL that
+   * is not http(s) shows only its scheme, since a {@code file:} URL is a local path no answer may show.
+   */
   public static String redact(URI uri) {
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.isEmpty() && !scheme.equals("http") && !scheme.equals("https")) {
+      return "(a " + (scheme.matches("[a-z][a-z0-9+.-]{0,15}") ? scheme : "non-http") + ": URL)";
+    }
     String host = uri.getHost() == null ? "" : uri.getHost();
     String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();

@@ -71,11 +71,29 @@ final class PlaylistRewriter {
 
   /** A key with its URI relayed (http(s) and relative URIs only). */
   HlsKey key(HlsKey key) {
-    if (key.uri().isEmpty() || !relayable(key.uri().get())) {
+    if (key.uri().isEmpty()) {
+      return key;
+    }
+    refuseLocal(key.uri().get());
+    if (!relayable(key.uri().get())) {
+      // Other schemes (skd: of FairPlay) are for the player's own key system and pass as they are.
       return key;
     }
     return new HlsKey(key.method(), Optional.of(resource(RelayTokens.Kind.KEY, key.uri().get())), key.iv(),
         key.keyFormat(), key.keyFormatVersions());
+  }
+
+  /**
+   * Refuses a URI that names something local to whoever reads it ({@code file:} and ffmpeg's
+   * {@code concat:}/{@code subfile:}): passed on, it would point the relay's own ffmpeg, or a player on
+   * the server's machine, at local files, and show viewers a local path.
+   */
+  private static void refuseLocal(String reference) {
+    URI u = Urls.parse(reference.strip());
+    String s = u == null || u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+    if (s.equals("file") || s.equals("concat") || s.equals("subfile")) {
+      throw new UnrelayableException("the playlist names a local " + s + ": URL, which is never relayed");
+    }
   }
 
   /** Whether a URI is fetched over http(s): relative, or with an http(s) scheme. */
@@ -117,6 +135,8 @@ final class PlaylistRewriter {
    * @param discontinuity whether a discontinuity precedes it in the relay's playlist
    */
   Segment segment(Segment s, long relaySequence, boolean discontinuity) {
+    refuseLocal(s.uri());
+    s.context().map().ifPresent(m -> refuseLocal(m.uri()));
     Optional<Long> iv = relaySequence == s.mediaSequence() ? Optional.empty() : Optional.of(s.mediaSequence());
     return new Segment(0, relaySequence, resource(RelayTokens.Kind.SEGMENT, s.uri()), s.durationSeconds(), s.title(),
         s.byteRange(), discontinuity, s.gap(), s.programDateTime(), context(s.context(), iv), s.dateRanges(), List.of());
@@ -147,11 +167,25 @@ final class PlaylistRewriter {
     }
     List<SessionData> data = new ArrayList<>();
     for (SessionData d : m.sessionData()) {
-      data.add(new SessionData(0, d.dataId(), d.value(),
-          d.uri().map(u -> relayable(u) ? resource(RelayTokens.Kind.KEY, u) : u), d.format(),
-          d.language()));
+      try {
+        data.add(new SessionData(0, d.dataId(), d.value(),
+            d.uri().map(u -> {
+              refuseLocal(u);
+              return relayable(u) ? resource(RelayTokens.Kind.KEY, u) : u;
+            }), d.format(),
+            d.language()));
+      } catch (UnrelayableException e) {
+        // left out: a session datum the relay cannot name
+      }
     }
-    List<HlsKey> sessionKeys = m.sessionKeys().stream().map(this::key).toList();
+    List<HlsKey> sessionKeys = new ArrayList<>();
+    for (HlsKey k : m.sessionKeys()) {
+      try {
+        sessionKeys.add(key(k));
+      } catch (UnrelayableException e) {
+        // left out: a session key the relay cannot name (its segments' own keys say the same and are left out)
+      }
+    }
     return new MasterPlaylist(withoutDefines(m.header()), variants, iframes, renditions, data, sessionKeys,
         Optional.empty(), withoutUris(m.unknownTags()), List.of());
   }

@@ -2,6 +2,7 @@ package dev.kanal.relay;
 
 import dev.kanal.iptv.ChannelSource;
 import dev.kanal.net.HttpFetcher;
+import dev.kanal.net.SafeHeaders;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -275,7 +276,7 @@ final class Upstream {
 
   /** A header value without CR, LF or NUL (each becomes a space), trimmed. */
   static String sanitize(String value) {
-    return value.replaceAll("[\\r\\n\\x00]", " ").strip();
+    return SafeHeaders.value(value);
   }
 
   /** Reads a whole body into memory, failing when it passes {@code maxBytes} or the deadline. */

@@ -77,6 +77,14 @@ record FileReply(int status, List<Map.Entry<String, String>> headers, Body body)
    * multipart parts and {@code download} adds {@code Content-Disposition: attachment}.
    */
   static FileReply plan(MultiMap headers, FileFacts file, boolean download, String boundary) {
+    return plan(headers, file, download, boundary, RangeHeader.MAX_RANGES);
+  }
+
+  /**
+   * As {@link #plan(MultiMap, FileFacts, boolean, String)}, with a {@code Range} of more than {@code maxRanges}
+   * ranges answered with the whole file ({@code server.limits.maxRanges}, nginx's {@code max_ranges}).
+   */
+  static FileReply plan(MultiMap headers, FileFacts file, boolean download, String boundary, int maxRanges) {
     for (String name : UNIQUE_CONDITIONALS) {
       if (headers.getAll(name).size() > 1) {
         return error(400, "the request has more than one " + name + " header", List.of());
@@ -111,7 +119,7 @@ record FileReply(int status, List<Map.Entry<String, String>> headers, Body body)
     if (range != null && !ifRangeHolds(headers.get("If-Range"), etag, mtime)) {
       range = null;
     }
-    RangeHeader.Result result = RangeHeader.parse(range, file.size(), RangeHeader.MAX_RANGES);
+    RangeHeader.Result result = RangeHeader.parse(range, file.size(), maxRanges);
     return switch (result) {
       case RangeHeader.NotSatisfiable n -> error(416, "the requested range is outside the file, which has "
           + file.size() + " bytes", List.of(Map.entry("Content-Range", "bytes */" + file.size()),

@@ -1,5 +1,6 @@
 package dev.kanal.server;
 
+import dev.kanal.config.KanalConfig.LimitsConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -129,6 +130,12 @@ public final class KanalServer implements AutoCloseable {
   private final Optional<AuthSetup> auth;
   /** The last router built, for tests that walk the route table. */
   private volatile Router lastRouter;
+  /** What one client may send or hold ({@code server.limits}). */
+  private final LimitsConfig limits;
+  /** The route-level part of {@link #limits}: body size, JSON depth, ranges. */
+  private final RequestLimits requestLimits;
+  /** Counts connections over every event loop and closes those that trickle their headers. */
+  private final ConnectionGuard connections;
   private final Vertx vertx;
   /** One HTTP server per core, each on its own event loop, sharing the port (like nginx's workers). */
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
@@ -149,21 +156,38 @@ public final class KanalServer implements AutoCloseable {
   /** Packaging jobs ({@code /api/videos/{id}/package}), shared by every router; built in listen(). */
   private volatile Optional<PackageRoutes> packageRoutes = Optional.empty();
 
-  private KanalServer(Options options, Metrics metrics, Optional<AuthSetup> auth) {
+  private KanalServer(Options options, Metrics metrics, LimitsConfig limits, Optional<AuthSetup> auth) {
     this.options = options;
     this.metrics = metrics;
     this.auth = auth;
+    this.limits = limits;
+    this.requestLimits = RequestLimits.of(limits);
     this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+    this.connections = new ConnectionGuard(vertx, limits.maxConnections(), limits.headerTimeout());
   }
 
-  /** Binds the server; throws {@link ServerStartException} with a user-facing sentence when it cannot. */
+  /** Binds the server with the default {@code server.limits} and no access control; see {@link #start(Options, Metrics, LimitsConfig, Optional)}. */
   public static KanalServer start(Options options, Metrics metrics) throws ServerStartException {
-    return start(options, metrics, Optional.empty());
+    return start(options, metrics, LimitsConfig.defaults(), Optional.empty());
   }
 
-  /** Binds the server with access control ({@link AuthSetup}); throws {@link ServerStartException} when it cannot. */
+  /** Binds the server with {@code limits} and no access control. */
+  public static KanalServer start(Options options, Metrics metrics, LimitsConfig limits) throws ServerStartException {
+    return start(options, metrics, limits, Optional.empty());
+  }
+
+  /** Binds the server with the default {@code server.limits} and access control, when given. */
   public static KanalServer start(Options options, Metrics metrics, Optional<AuthSetup> auth) throws ServerStartException {
-    KanalServer s = new KanalServer(options, metrics, auth);
+    return start(options, metrics, LimitsConfig.defaults(), auth);
+  }
+
+  /**
+   * Binds the server, enforcing {@code limits} on every client and, when given, access control
+   * ({@link AuthSetup}); throws {@link ServerStartException} with a user-facing sentence when it cannot.
+   */
+  public static KanalServer start(Options options, Metrics metrics, LimitsConfig limits, Optional<AuthSetup> auth)
+      throws ServerStartException {
+    KanalServer s = new KanalServer(options, metrics, limits, auth);
     try {
       s.listen();
       return s;
@@ -193,7 +217,8 @@ public final class KanalServer implements AutoCloseable {
     // since vertx-web's StaticHandler caches are not safe across event loops.
     HttpMetrics httpMetrics = new HttpMetrics(metrics.registry());
     MediaFileHandler media = new MediaFileHandler(vertx, options.mediaFiles().orElse(id -> Optional.empty()),
-        vertx.createSharedWorkerExecutor("kanal-media-io", MEDIA_IO_THREADS), MEDIA_MAX_PENDING, MEDIA_LOOKUP_TIMEOUT);
+        vertx.createSharedWorkerExecutor("kanal-media-io", MEDIA_IO_THREADS), MEDIA_MAX_PENDING, MEDIA_LOOKUP_TIMEOUT,
+        requestLimits.maxRanges());
     Optional<VideoRoutes> videoRoutes = options.videos().map(v -> new VideoRoutes(vertx, v, apiThreads,
         options.vod().map(VodSetup::packages)));
     liveRoutes = options.live().map(l -> new LiveRoutes(vertx, l, apiThreads, this::url, metrics.registry()));
@@ -210,10 +235,12 @@ public final class KanalServer implements AutoCloseable {
         // No compression: with it Vert.x puts a compressor on every connection and sendFile falls back
         // from zero-copy to an 8 KiB copy loop (and would gzip video). Put nginx in front to compress text.
         .setCompressionSupported(false)
-        .setMaxInitialLineLength(8192)
-        .setMaxHeaderSize(16 * 1024)
-        .setIdleTimeout(120)
-        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+        // server.limits: a longer request line is 414, larger headers 431 (Vert.x answers both and closes);
+        // a connection with no traffic either way is closed after the idle timeout.
+        .setMaxInitialLineLength(limits.maxUrlLength())
+        .setMaxHeaderSize((int) Math.min(Integer.MAX_VALUE, limits.maxHeaderSize().bytes()))
+        .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, limits.idleTimeout().toMillis()))
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     // One server per core shares the socket, like nginx's workers: Vert.x hands each new connection
     // to the next of them. A negative port is Vert.x's "one free port, shared by all of them".
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -253,7 +280,16 @@ public final class KanalServer implements AutoCloseable {
       @Override
       public Future<?> start() {
         Router r = router.get();
-        return vertx.createHttpServer(httpOptions).requestHandler(request -> {
+        return vertx.createHttpServer(httpOptions).connectionHandler(connections).requestHandler(request -> {
+          connections.requestArrived(request);
+          if (tooLarge(request.getHeader("Content-Length"))) {
+            // Every route: those that read no body must not be made to swallow one either.
+            request.response().setStatusCode(413).putHeader("Content-Type", "application/json; charset=utf-8")
+                .putHeader("Connection", "close")
+                .end(error("the request body is larger than " + requestLimits.maxBodySize() + " bytes").encode())
+                .onComplete(done -> request.connection().close());
+            return;
+          }
           // Vert.x Web logs a stack trace for every path with a bad %-escape (e.g. "%u002e");
           // such a request is answered 400 here, before routing, as nginx does.
           if (!validEscapes(request.path())) {
@@ -271,6 +307,7 @@ public final class KanalServer implements AutoCloseable {
   private Router router(HttpMetrics httpMetrics, MediaFileHandler media, Optional<VideoRoutes> videoRoutes,
       Optional<LiveRoutes> live) {
     Router router = Router.router(vertx);
+    router.route().handler(connections::rearmAfterResponse);
     router.route().handler(httpMetrics);
     // Access control first: only AccessPolicy's public routes answer without credentials (issue #13).
     auth.filter(AuthSetup::required).ifPresent(a -> router.route().handler(new AuthHandler(vertx, a, apiThreads)));
@@ -290,9 +327,9 @@ public final class KanalServer implements AutoCloseable {
     videoRoutes.ifPresent(routes -> routes.mount(router));
     // Before the live routes: its /device.xml carries the configured friendly name.
     options.discovery().ifPresent(d -> new DiscoveryRoutes(d, this::url).mount(router));
-    live.ifPresent(routes -> routes.mount(router));
+    live.ifPresent(routes -> routes.mount(router, requestLimits));
     relayRoutes.ifPresent(routes -> routes.mount(router));
-    playbackRoutes.ifPresent(routes -> routes.mount(router));
+    playbackRoutes.ifPresent(routes -> routes.mount(router, requestLimits));
     vodRoutes.ifPresent(routes -> routes.mount(router));
     packageRoutes.ifPresent(routes -> routes.mount(router));
     router.get("/media/:id/file").handler(media);
@@ -315,6 +352,18 @@ public final class KanalServer implements AutoCloseable {
   /** The routes of this server's routers (all alike), for tests that check every route's access. */
   List<io.vertx.ext.web.Route> routes() {
     return lastRouter.getRoutes();
+  }
+
+  /** Whether a {@code Content-Length} announces more than {@code server.limits.maxBodySize}. */
+  private boolean tooLarge(String contentLength) {
+    if (contentLength == null) {
+      return false;
+    }
+    try {
+      return Long.parseLong(contentLength.strip()) > requestLimits.maxBodySize();
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   /** Whether every '%' in {@code path} starts a two-hex-digit escape. */
@@ -342,6 +391,23 @@ public final class KanalServer implements AutoCloseable {
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
         .end(body.encode());
+  }
+
+  /**
+   * Answers a request whose body is over its limit with 413 and closes the connection once the answer is
+   * written: the rest of the body is never read, so the connection cannot serve another request.
+   */
+  static void bodyTooLarge(RoutingContext ctx, long limit) {
+    if (ctx.response().ended()) {
+      ctx.request().connection().close();
+      return;
+    }
+    ctx.response().setStatusCode(413)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("Connection", "close")
+        .end(error("the request body is larger than " + limit + " bytes").encode())
+        .onComplete(done -> ctx.request().connection().close());
   }
 
   /** Stops accepting connections, lets requests in flight finish (up to the timeout), then stops. */

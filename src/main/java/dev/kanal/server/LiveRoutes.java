@@ -77,8 +77,13 @@ final class LiveRoutes implements AutoCloseable {
 
   /** Adds the routes; before the web shell's catch-all, so they win. */
   void mount(Router router) {
+    mount(router, RequestLimits.DEFAULTS);
+  }
+
+  /** Mounts the live TV routes; {@code limits} bound the bodies of {@code /api/sources}. */
+  void mount(Router router, RequestLimits limits) {
     channels.mount(router);
-    new SourceRoutes(this).mount(router);
+    new SourceRoutes(this).mount(router, limits);
     iptv.mount(router);
     ts.mount(router);
     hdhomerun.mount(router);
@@ -195,7 +200,7 @@ final class LiveRoutes implements AutoCloseable {
         return;
       }
       log.error("event=api.failed path={} error=\"{}\"", ctx.request().path(), t.toString(), t);
-      KanalServer.json(ctx, 500, KanalServer.error("internal error: " + t.getClass().getSimpleName()));
+      KanalServer.json(ctx, 500, KanalServer.error("internal error"));
     });
   }
 

@@ -52,12 +52,20 @@ final class MediaFileHandler implements Handler<RoutingContext> {
   private final int maxPending;
   private final Duration lookupTimeout;
   private final AtomicInteger pending = new AtomicInteger();
+  private final int maxRanges;
 
   /**
    * A handler looking files up in {@code files} on {@code io}, with at most {@code maxPending} lookups
    * queued (more are answered 503) and each answered 503 after {@code lookupTimeout}.
    */
   MediaFileHandler(Vertx vertx, MediaFiles files, WorkerExecutor io, int maxPending, Duration lookupTimeout) {
+    this(vertx, files, io, maxPending, lookupTimeout, RangeHeader.MAX_RANGES);
+  }
+
+  /** As above, with at most {@code maxRanges} ranges per request (more serve the whole file). */
+  MediaFileHandler(Vertx vertx, MediaFiles files, WorkerExecutor io, int maxPending, Duration lookupTimeout,
+      int maxRanges) {
+    this.maxRanges = maxRanges;
     this.vertx = vertx;
     this.files = files;
     this.io = io;
@@ -144,7 +152,7 @@ final class MediaFileHandler implements Handler<RoutingContext> {
       }
       FileFacts facts = new FileFacts(size, attributes.lastModifiedTime().toInstant().getEpochSecond(),
           file.contentType(), file.fileName());
-      FileReply reply = FileReply.plan(headers, facts, download, boundary());
+      FileReply reply = FileReply.plan(headers, facts, download, boundary(), maxRanges);
       if (!(reply.body() instanceof FileRange || reply.body() instanceof Multipart)) {
         closeQuietly(channel);
         channel = null;

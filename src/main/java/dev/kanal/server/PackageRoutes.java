@@ -106,7 +106,7 @@ final class PackageRoutes {
   private <T> Future<T> blocking(RoutingContext ctx, Callable<T> work) {
     return VirtualThreads.call(vertx, blocking, work).onFailure(t -> {
       log.error("event=api.failed path={} error=\"{}\"", ctx.request().path(), t.toString(), t);
-      KanalServer.json(ctx, 500, KanalServer.error("internal error: " + t.getClass().getSimpleName()));
+      KanalServer.json(ctx, 500, KanalServer.error("internal error"));
     });
   }
 }

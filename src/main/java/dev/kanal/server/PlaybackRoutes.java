@@ -70,6 +70,9 @@ final class PlaybackRoutes implements AutoCloseable {
   static final int SMALL_BODY_LIMIT = 16 * 1024;
   /** Bodies of QoE batches. */
   static final int QOE_BODY_LIMIT = 256 * 1024;
+
+  /** The server's limits (body size, JSON depth); set by {@link #mount(Router, RequestLimits)}. */
+  private volatile RequestLimits limits = RequestLimits.DEFAULTS;
   /** Events per QoE batch. */
   static final int MAX_EVENTS = 500;
   /** Characters of an event's {@code detail}. */
@@ -105,8 +108,14 @@ final class PlaybackRoutes implements AutoCloseable {
   }
 
   void mount(Router router) {
-    BodyHandler small = BodyHandler.create(false).setBodyLimit(SMALL_BODY_LIMIT);
-    BodyHandler large = BodyHandler.create(false).setBodyLimit(QOE_BODY_LIMIT);
+    mount(router, RequestLimits.DEFAULTS);
+  }
+
+  /** Mounts the routes with {@code server.limits}: the body limits below are lowered to its maxBodySize. */
+  void mount(Router router, RequestLimits limits) {
+    this.limits = limits;
+    BodyHandler small = limits.bodyHandler(SMALL_BODY_LIMIT);
+    BodyHandler large = limits.bodyHandler(QOE_BODY_LIMIT);
     router.put("/api/progress/:videoId").handler(small).handler(this::putProgress).failureHandler(this::failed);
     // The same for navigator.sendBeacon, which can only POST: a page that closes saves its position this way.
     router.post("/api/progress/:videoId").handler(small).handler(this::putProgress).failureHandler(this::failed);
@@ -136,7 +145,7 @@ final class PlaybackRoutes implements AutoCloseable {
     String videoId = ctx.pathParam("videoId");
     ProgressEntry entry;
     try {
-      entry = progressInput(videoId, ctx.body().buffer(), now());
+      entry = progressInput(videoId, ctx.body().buffer(), now(), limits.maxJsonDepth());
     } catch (BadInput e) {
       bad(ctx, e);
       return;
@@ -158,8 +167,13 @@ final class PlaybackRoutes implements AutoCloseable {
 
   /** Reads a {@code PUT /api/progress/{videoId}} request: the entry to store, or the field that is wrong. */
   static ProgressEntry progressInput(String videoId, Buffer buffer, Instant now) throws BadInput {
+    return progressInput(videoId, buffer, now, RequestLimits.DEFAULTS.maxJsonDepth());
+  }
+
+  /** As {@link #progressInput(String, Buffer, Instant)}, refusing JSON nested deeper than {@code maxDepth}. */
+  static ProgressEntry progressInput(String videoId, Buffer buffer, Instant now, int maxDepth) throws BadInput {
     requireId("videoId", videoId, VIDEO_ID, "1-128 characters of A-Za-z0-9_-");
-    JsonInput body = JsonInput.object(buffer, false);
+    JsonInput body = JsonInput.object(buffer, false, maxDepth);
     double duration = body.requireNumber("duration", 0.001, MAX_SECONDS);
     double position = body.requireNumber("position", 0, MAX_SECONDS);
     if (position > duration + 1) {
@@ -211,7 +225,12 @@ final class PlaybackRoutes implements AutoCloseable {
 
   /** Reads a {@code POST /api/sessions} body, or names the field that is wrong. */
   static SessionInput sessionInput(Buffer buffer, Instant now) throws BadInput {
-    JsonInput body = JsonInput.object(buffer, false);
+    return sessionInput(buffer, now, RequestLimits.DEFAULTS.maxJsonDepth());
+  }
+
+  /** As {@link #sessionInput(Buffer, Instant)}, refusing JSON nested deeper than {@code maxDepth}. */
+  static SessionInput sessionInput(Buffer buffer, Instant now, int maxDepth) throws BadInput {
+    JsonInput body = JsonInput.object(buffer, false, maxDepth);
     Optional<String> video = body.optionalString("videoId", VIDEO_ID, "1-128 characters of A-Za-z0-9_-");
     Optional<String> channel = body.optionalString("channelId", CHANNEL_ID, "1-128 characters of A-Za-z0-9_.~-");
     if (video.isPresent() == channel.isPresent()) {
@@ -231,7 +250,7 @@ final class PlaybackRoutes implements AutoCloseable {
     String device;
     Instant clientStart;
     try {
-      SessionInput in = sessionInput(ctx.body().buffer(), now());
+      SessionInput in = sessionInput(ctx.body().buffer(), now(), limits.maxJsonDepth());
       kind = in.kind();
       target = in.target();
       device = in.deviceId();
@@ -264,8 +283,13 @@ final class PlaybackRoutes implements AutoCloseable {
 
   /** Reads a {@code POST /api/sessions/{id}/heartbeat} request (the body may be empty). */
   static PlaybackSession.Heartbeat heartbeatInput(String id, Buffer buffer) throws BadInput {
+    return heartbeatInput(id, buffer, RequestLimits.DEFAULTS.maxJsonDepth());
+  }
+
+  /** As {@link #heartbeatInput(String, Buffer)}, refusing JSON nested deeper than {@code maxDepth}. */
+  static PlaybackSession.Heartbeat heartbeatInput(String id, Buffer buffer, int maxDepth) throws BadInput {
     requireId("id", id, SESSION_ID, "a session id");
-    JsonInput body = JsonInput.object(buffer, true);
+    JsonInput body = JsonInput.object(buffer, true, maxDepth);
     OptionalDouble position = body.optionalNumber("position", 0, MAX_SECONDS);
     OptionalLong bitrate = body.optionalInteger("bitrate", 0, MAX_BITRATE);
     return new PlaybackSession.Heartbeat(position.isPresent() ? Optional.of(seconds(position.getAsDouble()))
@@ -276,7 +300,7 @@ final class PlaybackRoutes implements AutoCloseable {
     String id = ctx.pathParam("id");
     PlaybackSession.Heartbeat heartbeat;
     try {
-      heartbeat = heartbeatInput(id, ctx.body().buffer());
+      heartbeat = heartbeatInput(id, ctx.body().buffer(), limits.maxJsonDepth());
     } catch (BadInput e) {
       bad(ctx, e);
       return;
@@ -356,9 +380,14 @@ final class PlaybackRoutes implements AutoCloseable {
 
   /** Reads a {@code POST /api/qoe} body ({@code [...]} or {@code {"events": [...]}}), or names the field that is wrong. */
   static QoeBatch qoeInput(Buffer buffer, Instant now, Duration retention) throws BadInput {
+    return qoeInput(buffer, now, retention, RequestLimits.DEFAULTS.maxJsonDepth());
+  }
+
+  /** As {@link #qoeInput(Buffer, Instant, Duration)}, refusing JSON nested deeper than {@code maxDepth}. */
+  static QoeBatch qoeInput(Buffer buffer, Instant now, Duration retention, int maxDepth) throws BadInput {
     List<QoeEvent> events = new ArrayList<>();
     Map<String, String> fieldOfSession = new LinkedHashMap<>();
-    Object body = JsonInput.parse(buffer, false);
+    Object body = JsonInput.parse(buffer, false, maxDepth);
     JsonArray array;
     String prefix;
     if (body instanceof JsonArray a) {
@@ -403,7 +432,7 @@ final class PlaybackRoutes implements AutoCloseable {
     List<QoeEvent> events;
     Map<String, String> fieldOfSession;
     try {
-      QoeBatch batch = qoeInput(ctx.body().buffer(), now(), setup.config().qoeRetention());
+      QoeBatch batch = qoeInput(ctx.body().buffer(), now(), setup.config().qoeRetention(), limits.maxJsonDepth());
       events = batch.events();
       fieldOfSession = batch.fieldOfSession();
     } catch (BadInput e) {
@@ -646,9 +675,8 @@ final class PlaybackRoutes implements AutoCloseable {
   private void failed(RoutingContext ctx) {
     int status = ctx.statusCode();
     if (status == 413) {
-      long limit = ctx.request().path().startsWith("/api/qoe") ? QOE_BODY_LIMIT : SMALL_BODY_LIMIT;
-      ctx.response().putHeader("Connection", "close");
-      KanalServer.json(ctx, 413, KanalServer.error("the request body is larger than " + limit + " bytes"));
+      long limit = limits.bodyLimit(ctx.request().path().startsWith("/api/qoe") ? QOE_BODY_LIMIT : SMALL_BODY_LIMIT);
+      KanalServer.bodyTooLarge(ctx, limit);
     } else if (status >= 400 && status < 500) {
       KanalServer.json(ctx, status, KanalServer.error("bad request"));
     } else {
@@ -669,7 +697,7 @@ final class PlaybackRoutes implements AutoCloseable {
         KanalServer.json(ctx, 503, KanalServer.error("playback state is unavailable right now; try again"));
       } else {
         log.error("event=api.failed path={} error=\"{}\"", ctx.request().path(), t.toString(), t);
-        KanalServer.json(ctx, 500, KanalServer.error("internal error: " + t.getClass().getSimpleName()));
+        KanalServer.json(ctx, 500, KanalServer.error("internal error"));
       }
     });
   }

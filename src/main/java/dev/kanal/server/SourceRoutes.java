@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -28,17 +27,24 @@ final class SourceRoutes {
   private static final Pattern ANY = Pattern.compile("(?s).{1,8192}");
 
   private final LiveRoutes live;
+  private RequestLimits limits = RequestLimits.DEFAULTS;
 
   SourceRoutes(LiveRoutes live) {
     this.live = live;
   }
 
-  void mount(Router router) {
+  void mount(Router router, RequestLimits limits) {
+    this.limits = limits;
+    long bodyLimit = limits.bodyLimit(BODY_LIMIT);
     router.get("/api/sources").handler(this::list);
-    router.post("/api/sources").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(this::add)
-        .failureHandler(ctx -> KanalServer.json(ctx, ctx.statusCode() == 413 ? 413 : 400,
-            KanalServer.error(ctx.statusCode() == 413 ? "the request body is larger than " + BODY_LIMIT + " bytes"
-                : "bad request")));
+    router.post("/api/sources").handler(limits.bodyHandler(BODY_LIMIT)).handler(this::add)
+        .failureHandler(ctx -> {
+          if (ctx.statusCode() == 413) {
+            KanalServer.bodyTooLarge(ctx, bodyLimit);
+          } else {
+            KanalServer.json(ctx, 400, KanalServer.error("bad request"));
+          }
+        });
     router.delete("/api/sources/:id").handler(this::remove);
   }
 
@@ -59,7 +65,12 @@ final class SourceRoutes {
 
   /** Reads a {@code POST /api/sources} body, or names the field that is wrong. */
   static SourceInput sourceInput(Buffer body) throws JsonInput.BadInput {
-    JsonInput in = JsonInput.object(body, false);
+    return sourceInput(body, RequestLimits.DEFAULTS.maxJsonDepth());
+  }
+
+  /** As {@link #sourceInput(Buffer)}, refusing JSON nested deeper than {@code maxDepth}. */
+  static SourceInput sourceInput(Buffer body, int maxDepth) throws JsonInput.BadInput {
+    JsonInput in = JsonInput.object(body, false, maxDepth);
     String url = in.requireString("url", ANY, "a URL or an iptv-org: preset of at most 8192 characters");
     int priority = (int) in.optionalInteger("priority", -1000, 1000).orElse(0);
     boolean allowPrivate = in.optionalBoolean("allowPrivate").orElse(false);
@@ -71,7 +82,7 @@ final class SourceRoutes {
     int priority;
     boolean allowPrivate;
     try {
-      SourceInput in = sourceInput(ctx.body().buffer());
+      SourceInput in = sourceInput(ctx.body().buffer(), limits.maxJsonDepth());
       url = in.url();
       priority = in.priority();
       allowPrivate = in.allowPrivate();

@@ -2,6 +2,7 @@ package dev.kanal.server;
 
 import dev.kanal.iptv.Channel;
 import dev.kanal.iptv.ChannelSource;
+import dev.kanal.net.FfmpegNetworkInput;
 import dev.kanal.net.HttpFetcher;
 import dev.kanal.relay.AddressGuard;
 import io.micrometer.core.instrument.Counter;
@@ -312,28 +313,11 @@ final class TsRelay implements AutoCloseable {
   /** The ffmpeg command for a source: its headers, reconnects, the stall timeout, stream copy to TS on stdout. */
   List<String> command(ChannelSource source) {
     List<String> cmd = new ArrayList<>(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-loglevel", "error",
-        // Only network protocols: a playlist naming file: or concat: URLs cannot read local files.
-        "-protocol_whitelist", "http,https,tcp,tls,crypto,httpproxy",
         "-rw_timeout", Long.toString(limits.stallTimeout().toNanos() / 1000),
         "-reconnect", "1", "-reconnect_streamed", "1", "-reconnect_on_network_error", "1", "-reconnect_delay_max", "4"));
-    String userAgent = HttpFetcher.DEFAULT_USER_AGENT;
-    StringBuilder headers = new StringBuilder();
-    for (Map.Entry<String, String> h : source.headers().entrySet()) {
-      String name = h.getKey().strip();
-      String value = h.getValue().replace('\r', ' ').replace('\n', ' ').strip();
-      if (name.isEmpty() || !name.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
-        continue;
-      }
-      if (name.equalsIgnoreCase("User-Agent")) {
-        userAgent = value;
-      } else {
-        headers.append(name).append(": ").append(value).append("\r\n");
-      }
-    }
-    cmd.addAll(List.of("-user_agent", userAgent));
-    if (!headers.isEmpty()) {
-      cmd.addAll(List.of("-headers", headers.toString()));
-    }
+    // Only network protocols (a playlist naming file:, concat: or data: URLs cannot read local files), and
+    // the source's headers cleaned of control characters.
+    cmd.addAll(FfmpegNetworkInput.options(source.headers(), HttpFetcher.DEFAULT_USER_AGENT));
     // ffmpeg's own choice of streams (the best video and audio: for an HLS multivariant playlist only
     // that variant is downloaded); subtitles and data streams are left out, since copying WebVTT or
     // ID3 into MPEG-TS can fail.

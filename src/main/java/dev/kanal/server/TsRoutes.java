@@ -60,7 +60,7 @@ final class TsRoutes {
         context.runOnContext(v -> answer(ctx, e.status, e.getMessage()));
       } catch (RuntimeException e) {
         log.error("event=ts.failed channel={}", channel.get().id(), e);
-        context.runOnContext(v -> answer(ctx, 500, "internal error: " + e.getClass().getSimpleName()));
+        context.runOnContext(v -> answer(ctx, 500, "internal error"));
       }
     });
   }

@@ -187,7 +187,7 @@ final class VideoRoutes {
   private <T> Future<T> blocking(RoutingContext ctx, Callable<T> work) {
     return VirtualThreads.call(vertx, blocking, work).onFailure(t -> {
       log.error("event=api.failed path={} error=\"{}\"", ctx.request().path(), t.toString(), t);
-      KanalServer.json(ctx, 500, KanalServer.error("internal error: " + t.getClass().getSimpleName()));
+      KanalServer.json(ctx, 500, KanalServer.error("internal error"));
     });
   }
 

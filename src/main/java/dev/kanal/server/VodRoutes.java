@@ -97,7 +97,7 @@ final class VodRoutes {
     VirtualThreads.call(vertx, blocking, () -> reply(id, name, gzip)).onComplete(done -> {
       if (done.failed()) {
         log.error("event=vod.failed video={} name={} error=\"{}\"", id, clip(name), done.cause().toString(), done.cause());
-        KanalServer.json(ctx, 500, KanalServer.error("internal error: " + done.cause().getClass().getSimpleName()));
+        KanalServer.json(ctx, 500, KanalServer.error("internal error"));
         return;
       }
       send(ctx, done.result(), gzip);
@@ -154,7 +154,9 @@ final class VodRoutes {
     try {
       stream = engine.stream(source);
     } catch (MediaToolException ex) {
-      return new Reply.Json(422, "video '" + id + "' cannot be cut into segments: " + ex.getMessage());
+      // ffmpeg's and ffprobe's messages name files: the detail goes to the log, never to the client.
+      log.warn("event=vod.unsegmentable video={} error=\"{}\"", id, ex.getMessage());
+      return new Reply.Json(422, "video '" + id + "' cannot be cut into segments (the server log says why)");
     }
     if (m.group(2).equals("index.m3u8")) {
       return new Reply.Text(stream.plan().mediaPlaylist(), VOD_PLAYLIST_CACHE, gzip);
@@ -166,7 +168,8 @@ final class VodRoutes {
     try {
       return new Reply.File(engine.segment(stream, n), "video/mp2t", SEGMENT_CACHE, false);
     } catch (MediaToolException ex) {
-      return new Reply.Json(500, "could not make segment " + n + " of video '" + id + "': " + ex.getMessage());
+      log.warn("event=vod.segment.failed video={} segment={} error=\"{}\"", id, n, ex.getMessage());
+      return new Reply.Json(500, "could not make segment " + n + " of video '" + id + "' (the server log says why)");
     }
   }
 
