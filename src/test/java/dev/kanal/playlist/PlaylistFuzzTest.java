@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.kanal.testing.Corpus;
+import dev.kanal.testing.SeededMutator;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,15 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Random;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -112,57 +106,11 @@ class PlaylistFuzzTest {
 
   @Test
   void mutatedCorpus_neverFailsUnexpectedly() throws Exception {
-    long seconds = Long.getLong("kanal.fuzz.seconds", 10);
-    long seed = Long.getLong("kanal.fuzz.seed", 20_251_121L);
     List<byte[]> seeds = seeds();
-    Random random = new Random(seed);
-    ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "playlist-fuzz");
-      t.setDaemon(true);
-      return t;
-    });
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    long runs = 0;
-    try {
-      for (byte[] s : seeds) {
-        runOne(worker, s, seed, runs++);
-      }
-      while (System.nanoTime() < deadline) {
-        byte[] input = mutate(random, seeds);
-        runOne(worker, input, seed, runs++);
-      }
-    } finally {
-      worker.shutdownNow();
-    }
-    System.out.printf("PlaylistFuzzTest: %d inputs (%d seeds) in %d s, seed %d%n", runs, seeds.size(), seconds, seed);
-    assertThat(runs).isGreaterThan(seeds.size());
-  }
-
-  private static void runOne(ExecutorService worker, byte[] input, long seed, long run) throws Exception {
-    Future<?> result = worker.submit(() -> check(input));
-    try {
-      result.get(PER_INPUT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      result.cancel(true);
-      throw new AssertionError(report("took longer than " + PER_INPUT_TIMEOUT_MS + " ms", input, seed, run), e);
-    } catch (ExecutionException e) {
-      throw new AssertionError(report(String.valueOf(e.getCause()), input, seed, run), e.getCause());
-    }
-  }
-
-  /** Saves the input next to the other temporary files and says how to replay it. */
-  private static String report(String what, byte[] input, long seed, long run) {
-    String where;
-    try {
-      Path file = Files.createTempFile("playlist-fuzz-", ".m3u");
-      Files.write(file, input);
-      where = file.toString();
-    } catch (IOException e) {
-      where = "(not saved: " + e.getMessage() + ")";
-    }
-    String inline = input.length <= 4096 ? "\nbase64: " + Base64.getEncoder().encodeToString(input) : "";
-    return "input " + run + " (seed " + seed + ") " + what + "; input saved to " + where
-        + " (copy it into src/test/resources/dev/kanal/playlist/PlaylistFuzzTestInputs/parse/ to replay it)" + inline;
+    SeededMutator.Run run = SeededMutator.of("PlaylistFuzzTest#parse", seeds, List.of(TOKENS), MAX_INPUT, PER_INPUT_TIMEOUT_MS)
+        .withLongRuns(LIMITS.maxLineLength(), "a,\"= #")
+        .run(10, 20_251_121L, PlaylistFuzzTest::check);
+    assertThat(run.inputs()).isGreaterThan(seeds.size());
   }
 
   private static List<byte[]> seeds() throws IOException {
@@ -183,66 +131,6 @@ class PlaylistFuzzTest {
       seeds.add(new IptvGenerators(s).text().getBytes(StandardCharsets.UTF_8));
     }
     return seeds;
-  }
-
-  /** One to four byte-level edits of a seed: flips, inserts, tokens, deletions, copies, splices, cuts. */
-  private static byte[] mutate(Random random, List<byte[]> seeds) {
-    byte[] data = seeds.get(random.nextInt(seeds.size()));
-    for (int edits = 1 + random.nextInt(4); edits > 0; edits--) {
-      int n = data.length;
-      int at = n == 0 ? 0 : random.nextInt(n + 1);
-      data = switch (random.nextInt(9)) {
-        case 0 -> {
-          byte[] copy = data.clone();
-          if (n > 0) {
-            copy[Math.min(at, n - 1)] ^= (byte) (1 << random.nextInt(8));
-          }
-          yield copy;
-        }
-        case 1 -> insert(data, at, new byte[] {(byte) random.nextInt(256)});
-        case 2, 3 -> insert(data, at, TOKENS[random.nextInt(TOKENS.length)].getBytes(StandardCharsets.UTF_8));
-        case 4 -> {
-          int len = n == 0 ? 0 : random.nextInt(Math.min(n - Math.min(at, n), 256) + 1);
-          yield remove(data, Math.min(at, n), len);
-        }
-        case 5 -> {
-          int from = n == 0 ? 0 : random.nextInt(n);
-          int len = Math.min(n - from, 1 + random.nextInt(512));
-          yield insert(data, at, java.util.Arrays.copyOfRange(data, from, from + len));
-        }
-        case 6 -> {
-          byte[] other = seeds.get(random.nextInt(seeds.size()));
-          int from = other.length == 0 ? 0 : random.nextInt(other.length);
-          yield insert(java.util.Arrays.copyOf(data, at), at,
-              java.util.Arrays.copyOfRange(other, from, other.length));
-        }
-        case 7 -> java.util.Arrays.copyOf(data, at);
-        default -> {
-          byte[] line = new byte[random.nextInt(4) == 0 ? LIMITS.maxLineLength() + random.nextInt(64) : random.nextInt(300)];
-          java.util.Arrays.fill(line, (byte) "a,\"= #".charAt(random.nextInt(6)));
-          yield insert(data, at, line);
-        }
-      };
-      if (data.length > MAX_INPUT) {
-        data = java.util.Arrays.copyOf(data, MAX_INPUT);
-      }
-    }
-    return data;
-  }
-
-  private static byte[] insert(byte[] data, int at, byte[] piece) {
-    byte[] out = new byte[data.length + piece.length];
-    System.arraycopy(data, 0, out, 0, at);
-    System.arraycopy(piece, 0, out, at, piece.length);
-    System.arraycopy(data, at, out, at + piece.length, data.length - at);
-    return out;
-  }
-
-  private static byte[] remove(byte[] data, int at, int len) {
-    byte[] out = new byte[data.length - len];
-    System.arraycopy(data, 0, out, 0, at);
-    System.arraycopy(data, at + len, out, at, data.length - at - len);
-    return out;
   }
 
   @Test

@@ -41,13 +41,27 @@ public final class SeededMutator {
   private final byte[][] tokens;
   private final int maxInput;
   private final long perInputMillis;
+  /** With {@link #withLongRuns}: a quarter of the inserted runs are at least this long; 0: runs up to 300 bytes. */
+  private final int longRun;
+  private final String fillers;
 
-  private SeededMutator(String name, List<byte[]> seeds, List<String> tokens, int maxInput, long perInputMillis) {
+  private SeededMutator(String name, List<byte[]> seeds, byte[][] tokens, int maxInput, long perInputMillis,
+      int longRun, String fillers) {
     this.name = name;
     this.seeds = List.copyOf(seeds);
-    this.tokens = tokens.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+    this.tokens = tokens;
     this.maxInput = maxInput;
     this.perInputMillis = perInputMillis;
+    this.longRun = longRun;
+    this.fillers = fillers;
+  }
+
+  /**
+   * This mutator, with a quarter of its inserted runs {@code length} to {@code length + 63} bytes long
+   * (past a parser's line limit, say) and every run made of one of {@code fillers}' characters.
+   */
+  public SeededMutator withLongRuns(int length, String fillers) {
+    return new SeededMutator(name, seeds, tokens, maxInput, perInputMillis, length, fillers);
   }
 
   /**
@@ -60,7 +74,8 @@ public final class SeededMutator {
     if (seeds.isEmpty()) {
       throw new IllegalArgumentException("a mutator needs at least one seed");
     }
-    return new SeededMutator(name, seeds, tokens, maxInput, perInputMillis);
+    return new SeededMutator(name, seeds, tokens.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new),
+        maxInput, perInputMillis, 0, "");
   }
 
   /**
@@ -157,6 +172,11 @@ public final class SeededMutator {
         }
         case 7 -> Arrays.copyOf(data, at);
         default -> {
+          if (longRun > 0) {
+            byte[] run = new byte[random.nextInt(4) == 0 ? longRun + random.nextInt(64) : random.nextInt(300)];
+            Arrays.fill(run, (byte) fillers.charAt(random.nextInt(fillers.length())));
+            yield insert(data, at, run);
+          }
           byte[] run = new byte[random.nextInt(300)];
           Arrays.fill(run, n == 0 ? (byte) 'a' : data[random.nextInt(n)]);
           yield insert(data, at, run);
