@@ -65,6 +65,9 @@ time_it() {  # prints seconds
   python3 -c "print(f'{$end - $start:.3f}')"
 }
 
+# The JVM ignores, and does not rewrite, an archive whose jars changed (the build above rewrote
+# kanal.jar); ./kanal removes such archives the same way.
+rm -f "$out/kanal-record.jsa"
 run_kanal  # warm-up: writes the class-data archive, as a user's first run does
 tools=(kanal ffmpeg)
 [ "$have_streamlink" = 1 ] && tools=(kanal streamlink ffmpeg)
