@@ -24,27 +24,49 @@ class DownloadLimitTest {
   }
 
   @Test
-  void latencyBound_growsByAQuarterPerRound_upToTheMaximum() throws Exception {
-    DownloadLimit limit = DownloadLimit.adaptive(16, 32);
+  void latencyBound_doublesPerRound_upToTheMaximum() throws Exception {
+    DownloadLimit limit = DownloadLimit.adaptive(4, 32);
     round(limit, 50);
-    assertThat(limit.limit()).isEqualTo(20);
+    assertThat(limit.limit()).isEqualTo(8);
     round(limit, 52);
-    assertThat(limit.limit()).isEqualTo(25);
+    assertThat(limit.limit()).isEqualTo(16);
     round(limit, 49);
-    round(limit, 51);
+    assertThat(limit.limit()).isEqualTo(32);
     round(limit, 50);
     assertThat(limit.limit()).isEqualTo(32);
   }
 
   @Test
   void bandwidthBound_stopsGrowing_andShrinksWhenDownloadsSlowDownALot() throws Exception {
-    DownloadLimit limit = DownloadLimit.adaptive(16, 32);
+    DownloadLimit limit = DownloadLimit.adaptive(16, 64);
     round(limit, 100);
-    assertThat(limit.limit()).isEqualTo(20);
+    assertThat(limit.limit()).isEqualTo(32);
     round(limit, 200); // twice the fastest: more at once no longer helps, keep the limit
-    assertThat(limit.limit()).isEqualTo(20);
+    assertThat(limit.limit()).isEqualTo(32);
     round(limit, 400); // four times: the link is the bottleneck, back off a quarter
-    assertThat(limit.limit()).isEqualTo(15);
+    assertThat(limit.limit()).isEqualTo(24);
+  }
+
+  @Test
+  void afterABottleneck_growsByAQuarterPerRoundOnly() throws Exception {
+    DownloadLimit limit = DownloadLimit.adaptive(16, 64);
+    round(limit, 100);
+    round(limit, 400);
+    assertThat(limit.limit()).isEqualTo(24);
+    round(limit, 100);
+    assertThat(limit.limit()).isEqualTo(30);
+    round(limit, 100);
+    assertThat(limit.limit()).isEqualTo(37);
+  }
+
+  @Test
+  void afterARetry_growsByAQuarterPerRoundOnly() throws Exception {
+    DownloadLimit limit = DownloadLimit.adaptive(16, 64);
+    limit.acquire();
+    limit.release(50 * MS, true);
+    assertThat(limit.limit()).isEqualTo(8);
+    round(limit, 50);
+    assertThat(limit.limit()).isEqualTo(10);
   }
 
   @Test

@@ -91,7 +91,7 @@ class RecordVodTest {
           e -> {});
       int chosen = server.mostInFlight();
 
-      // Default: 16 at first, growing (a quarter per round) to at most 32 while each round is as fast as the fastest.
+      // Default: 16 at first, growing (doubling per round) to at most 32 while each round is as fast as the fastest.
       assertThat(grown).isGreaterThan(16).isLessThanOrEqualTo(32);
       assertThat(chosen).isLessThanOrEqualTo(16).isGreaterThan(8);
       assertThat(Files.readAllBytes(adaptive)).isEqualTo(clearBytes("vod300"));
