@@ -1,5 +1,6 @@
 package dev.kanal.hls;
 
+import dev.kanal.net.DeferredTls;
 import dev.kanal.net.HostThrottle;
 import dev.kanal.net.HttpFetcher;
 import dev.kanal.net.SafeHeaders;
@@ -73,6 +74,24 @@ final class HlsHttp implements AutoCloseable {
     }
   }
 
+  /**
+   * A TLS handshake that failed: mostly a certificate this Java runtime does not trust or that names
+   * another host, which another attempt would not change.
+   */
+  static final class TlsException extends IOException {
+    TlsException(URI uri, javax.net.ssl.SSLHandshakeException cause) {
+      super(uri + ": TLS handshake failed: " + readable(cause.getMessage()), cause);
+    }
+
+    /** The JDK's message without its alert name and inner exception class names. */
+    static String readable(String message) {
+      if (message == null || message.isBlank()) {
+        return "no detail";
+      }
+      return message.replaceFirst("^\\([a-z_]+\\) ", "").replaceAll("(?:[a-z0-9_]+\\.)+[A-Za-z0-9_$]*Exception: ", "");
+    }
+  }
+
   /** A body that grew past the limit while it was read: another attempt would only read it again. */
   static final class TooLargeException extends IOException {
     TooLargeException(URI uri, long max) {
@@ -99,7 +118,7 @@ final class HlsHttp implements AutoCloseable {
     this.maxBody = maxBody;
     this.metrics = metrics;
     this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("hls-http-", 0).factory());
-    this.client = HttpClient.newBuilder()
+    this.client = DeferredTls.apply(HttpClient.newBuilder())
         .connectTimeout(options.connectTimeout())
         .followRedirects(HttpClient.Redirect.NORMAL)
         .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
@@ -117,9 +136,9 @@ final class HlsHttp implements AutoCloseable {
   }
 
   /**
-   * Starts the one-time set-up of TLS (the JDK's trust store and cipher suites: about 0.3 s, which
-   * every {@link HttpClient} pays when it is built, https or not) on a background thread, so that it
-   * overlaps with the rest of a command's start-up. A failure is left for the first request to report.
+   * Starts the one-time set-up of TLS (the JDK's trust store and cipher suites: 0.2 to 0.3 s of CPU,
+   * which the first https connection needs; see {@link DeferredTls}) on a background thread, so that
+   * it overlaps with the rest of a command's start-up. A failure is left for the first request to report.
    */
   static void warmUp() {
     Thread.ofPlatform().daemon().name("hls-tls-warm-up").start(() -> {
@@ -159,7 +178,7 @@ final class HlsHttp implements AutoCloseable {
 
   /** Whether another attempt may succeed: I/O errors, timeouts, short bodies and most statuses. */
   static boolean isRetryable(IOException e) {
-    if (e instanceof TooLargeException) {
+    if (e instanceof TooLargeException || e instanceof TlsException) {
       return false;
     }
     return !(e instanceof StatusException s) || !FINAL_STATUSES.contains(s.status());
@@ -210,6 +229,9 @@ final class HlsHttp implements AutoCloseable {
       Throwable cause = e.getCause();
       if (cause instanceof TooLargeException tooLarge) {
         throw tooLarge;
+      }
+      if (cause instanceof javax.net.ssl.SSLHandshakeException tls) {
+        throw new TlsException(uri, tls);
       }
       if (cause instanceof IOException io) {
         throw new IOException(uri + ": " + describe(io), io);

@@ -64,6 +64,11 @@ public final class HlsRecorder {
     HlsHttp.warmUp();
   }
 
+  /** The message without a prefix that repeats what the caller already said (the URL). */
+  private static String withoutPrefix(String message, String prefix) {
+    return message != null && message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+  }
+
   /** A recorder with these options that counts nothing (the command line: no metrics registry to load). */
   public static HlsRecorder create(RecordOptions options) {
     return new HlsRecorder(options, DownloadMetrics.NONE, ThreadLocalRandom.current());
@@ -194,7 +199,8 @@ public final class HlsRecorder {
     try {
       return http.fetch(url, Optional.empty(), HlsHttp.Purpose.PLAYLIST);
     } catch (IOException e) {
-      throw new HlsException(HlsException.Kind.UPSTREAM, "cannot load the playlist " + url + ": " + e.getMessage(), e);
+      throw new HlsException(HlsException.Kind.UPSTREAM, "cannot load the playlist " + url + ": "
+          + withoutPrefix(e.getMessage(), url + ": "), e);
     }
   }
 

@@ -197,4 +197,14 @@ class KanalCliTest {
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).startsWith("kanal: no Kanal server answers at http://127.0.0.1:" + port);
   }
+
+  @Test
+  void tlsIsPreparedEarly_onlyWhenTheCommandLineMayFetchHttps() {
+    assertThat(KanalCli.mayFetchHttps(new String[] {"record", "https://example.org/a.m3u8", "-o", "a.ts"})).isTrue();
+    assertThat(KanalCli.mayFetchHttps(new String[] {"record", "HTTPS://example.org/a.m3u8"})).isTrue();
+    assertThat(KanalCli.mayFetchHttps(new String[] {"play", "Arte HD"})).as("a channel's sources may be https").isTrue();
+    assertThat(KanalCli.mayFetchHttps(new String[] {"record", "http://example.org/a.m3u8", "--referer",
+        "https://example.org/"})).as("any https URL").isTrue();
+    assertThat(KanalCli.mayFetchHttps(new String[] {"record", "http://127.0.0.1:8080/a.m3u8", "-o", "a.ts"})).isFalse();
+  }
 }

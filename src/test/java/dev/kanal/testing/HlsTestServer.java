@@ -93,26 +93,34 @@ public final class HlsTestServer implements AutoCloseable {
   private final AtomicInteger mostInFlight = new AtomicInteger();
   private volatile boolean closed;
 
-  private HlsTestServer(Path root, int port) throws IOException {
+  private final String scheme;
+
+  private HlsTestServer(Path root, int port, javax.net.ssl.SSLContext tls) throws IOException {
     this.root = root;
-    this.server = new ServerSocket();
+    this.scheme = tls == null ? "http" : "https";
+    this.server = tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
     server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
     this.acceptor = Thread.ofPlatform().daemon().name("hls-test-server").start(this::acceptLoop);
   }
 
   /** Starts serving a folder on a free port. */
   public static HlsTestServer start(Path root) throws IOException {
-    return new HlsTestServer(root, 0);
+    return new HlsTestServer(root, 0, null);
   }
 
   /** Starts serving a folder on a given port (0: any). */
   public static HlsTestServer start(Path root, int port) throws IOException {
-    return new HlsTestServer(root, port);
+    return new HlsTestServer(root, port, null);
+  }
+
+  /** Starts serving a folder over https on a free port, with the key and certificate of {@code tls}. */
+  public static HlsTestServer startTls(Path root, javax.net.ssl.SSLContext tls) throws IOException {
+    return new HlsTestServer(root, 0, tls);
   }
 
   /** The URL of a path ("/index.m3u8"). */
   public URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + server.getLocalPort() + path);
+    return URI.create(scheme + "://127.0.0.1:" + server.getLocalPort() + path);
   }
 
   public int port() {
