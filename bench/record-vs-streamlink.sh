@@ -50,11 +50,26 @@ for _ in $(seq 100); do grep -q ready "$data/server.out" 2>/dev/null && break; s
 url="http://127.0.0.1:$port/index.m3u8"
 curl -sf "$url" > /dev/null || die "the test server did not start"
 
-# The launcher's JVM flags, class data sharing included (./kanal keeps an archive in target/).
-# Keep in step with ./kanal's record flags: the archive of the record kind, the quick compiler.
-java_opts=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED
-  -XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$out/kanal-record.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off
-  -XX:TieredStopAtLevel=1)
+# The launcher's JVM flags for record (keep in step with ./kanal): the quick compiler, and its class
+# cache after the runs that write it: on JDK 25+ an ahead-of-time cache (one run records a
+# configuration, then the cache is assembled), else a class-data archive written by one run.
+base_opts=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1
+  -Xlog:aot=off -Xlog:cds=off -Xlog:cds+dynamic=off)
+jdk_feature="$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+# The JVM ignores, and does not rewrite, a cache whose jars changed (the build above rewrote
+# kanal.jar); ./kanal removes such caches the same way.
+rm -f "$out/kanal-record.jsa" "$out/kanal-record.aot" "$out/kanal-record.aotconf"
+if [ "$jdk_feature" -ge 25 ]; then
+  "$JAVA_HOME/bin/java" "${base_opts[@]}" -XX:AOTMode=record "-XX:AOTConfiguration=$out/kanal-record.aotconf" \
+    -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -jar "$out/kanal.jar" record "$url" -o "$data/out/kanal.ts" > /dev/null
+  "$JAVA_HOME/bin/java" "${base_opts[@]}" -XX:AOTMode=create "-XX:AOTConfiguration=$out/kanal-record.aotconf" \
+    "-XX:AOTCache=$out/kanal-record.aot" -jar "$out/kanal.jar" > /dev/null
+  java_opts=("${base_opts[@]}" "-XX:AOTCache=$out/kanal-record.aot")
+  cache="ahead-of-time cache"
+else
+  java_opts=("${base_opts[@]}" -XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$out/kanal-record.jsa")
+  cache="class-data archive"
+fi
 run_kanal() { "$JAVA_HOME/bin/java" "${java_opts[@]}" -jar "$out/kanal.jar" record "$url" -o "$data/out/kanal.ts" > /dev/null; }
 run_streamlink() { "$streamlink" --stream-segment-threads 10 --force -o "$data/out/streamlink.ts" "$url" best > /dev/null 2>&1; }
 run_ffmpeg() { ffmpeg -hide_banner -loglevel error -y -i "$url" -c copy -f mpegts "$data/out/ffmpeg.ts"; }
@@ -65,10 +80,8 @@ time_it() {  # prints seconds
   python3 -c "print(f'{$end - $start:.3f}')"
 }
 
-# The JVM ignores, and does not rewrite, an archive whose jars changed (the build above rewrote
-# kanal.jar); ./kanal removes such archives the same way.
-rm -f "$out/kanal-record.jsa"
-run_kanal  # warm-up: writes the class-data archive, as a user's first run does
+run_kanal  # warm-up (writes the class-data archive when there is no ahead-of-time cache)
+echo "kanal runs with: ${java_opts[*]}" >&2
 tools=(kanal ffmpeg)
 [ "$have_streamlink" = 1 ] && tools=(kanal streamlink ffmpeg)
 declare -A times
@@ -91,7 +104,7 @@ echo
 echo "300 x 2 s TS segments, ${latency} ms added per request, $repeats runs, $(nproc) cores"
 k=$(median "${times[kanal]}")
 f=$(median "${times[ffmpeg]}")
-echo "median kanal record (defaults: 16 to 32 at once) ${k}s"
+echo "median kanal record (defaults: 16 to 32 at once; $cache) ${k}s"
 if [ "$have_streamlink" = 1 ]; then
   s=$(median "${times[streamlink]}")
   echo "median streamlink --stream-segment-threads 10  ${s}s"

@@ -90,6 +90,57 @@ class LauncherTest {
     assertThat(fresh).as("archive newer than the jar and every library").hasContent("fresh");
   }
 
+  @Test
+  void recordAndPlay_getAClassCacheOfTheirOwn_andStdoutStaysClean(@TempDir Path home) throws Exception {
+    // The cache dance of ./kanal on a stand-in jar: the JVM's own messages must never reach stdout
+    // (`kanal record -o -` writes video there), and the third run must load classes from the cache.
+    Path launcher = Files.copy(LAUNCHER, home.resolve("kanal"));
+    Path target = Files.createDirectories(home.resolve("target"));
+    writeHelloJar(target.resolve("kanal.jar"));
+    Path javaHome = Path.of(System.getProperty("java.home"));
+    int jdk = featureVersion(javaHome);
+    Map<String, String> env = Map.of("JAVA_HOME", javaHome.toString());
+    String cache = "kanal-jdk" + jdk + "-record";
+
+    Result first = run(launcher, env, "record", "a");
+    assertThat(first.exit()).as(first.err()).isZero();
+    assertThat(first.out()).isEqualTo("hello record a\n");
+    Result second = run(launcher, env, "record", "b");
+    assertThat(second.out()).isEqualTo("hello record b\n");
+    if (jdk >= 25) {
+      // The first run recorded a configuration; the second assembles the cache in the background.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!Files.exists(target.resolve(cache + ".aot")) && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(target.resolve(cache + ".aot")).as(Files.exists(target.resolve(cache + ".aot.log"))
+          ? Files.readString(target.resolve(cache + ".aot.log")) : "no log").exists();
+      assertThat(target.resolve(cache + ".aotconf")).doesNotExist();
+    } else {
+      assertThat(target.resolve(cache + ".jsa")).exists();
+    }
+    Path classes = home.resolve("classes.log");
+    Result third = run(launcher, Map.of("JAVA_HOME", javaHome.toString(),
+        "KANAL_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes), "record", "c");
+    assertThat(third.out()).isEqualTo("hello record c\n");
+    assertThat(Files.readAllLines(classes)).filteredOn(l -> l.contains(" dev.kanal.cli.LauncherHello "))
+        .singleElement().asString().contains("source: shared objects file");
+  }
+
+  /** A jar whose main class is {@link LauncherHello}, as kanal.jar would be. */
+  private static void writeHelloJar(Path jar) throws IOException {
+    java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+    manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MAIN_CLASS, LauncherHello.class.getName());
+    String entry = LauncherHello.class.getName().replace('.', '/') + ".class";
+    try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest);
+        var in = LauncherHello.class.getClassLoader().getResourceAsStream(entry)) {
+      out.putNextEntry(new java.util.jar.JarEntry(entry));
+      in.transferTo(out);
+      out.closeEntry();
+    }
+  }
+
   private static void setTime(Path file, long millis) throws IOException {
     Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(millis));
   }
