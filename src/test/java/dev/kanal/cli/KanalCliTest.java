@@ -207,4 +207,23 @@ class KanalCliTest {
         "https://example.org/"})).as("any https URL").isTrue();
     assertThat(KanalCli.mayFetchHttps(new String[] {"record", "http://127.0.0.1:8080/a.m3u8", "-o", "a.ts"})).isFalse();
   }
+
+  @Test
+  void streamingCommands_readHttpIn64KbChunks_unlessTheUserChoseASize() {
+    String before = System.getProperty(KanalCli.HTTP_BUFFER_PROPERTY);
+    try {
+      System.clearProperty(KanalCli.HTTP_BUFFER_PROPERTY);
+      assertThat(KanalCli.run("record", "--version")).isZero();
+      assertThat(System.getProperty(KanalCli.HTTP_BUFFER_PROPERTY)).isEqualTo("65536");
+      System.setProperty(KanalCli.HTTP_BUFFER_PROPERTY, "32768");
+      assertThat(KanalCli.run("play", "--version")).isZero();
+      assertThat(System.getProperty(KanalCli.HTTP_BUFFER_PROPERTY)).isEqualTo("32768");
+    } finally {
+      if (before == null) {
+        System.clearProperty(KanalCli.HTTP_BUFFER_PROPERTY);
+      } else {
+        System.setProperty(KanalCli.HTTP_BUFFER_PROPERTY, before);
+      }
+    }
+  }
 }
