@@ -75,12 +75,22 @@ final class HlsHttp implements AutoCloseable {
   }
 
   /**
-   * A TLS handshake that failed: mostly a certificate this Java runtime does not trust or that names
-   * another host, which another attempt would not change.
+   * A TLS handshake refused over the server's certificate (not trusted by this Java runtime, expired,
+   * or naming another host): another attempt would not change it.
    */
   static final class TlsException extends IOException {
     TlsException(URI uri, javax.net.ssl.SSLHandshakeException cause) {
       super(uri + ": TLS handshake failed: " + readable(cause.getMessage()), cause);
+    }
+
+    /** Whether the handshake failed over a certificate. */
+    static boolean isCertificate(Throwable e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof java.security.cert.CertificateException || t instanceof java.security.cert.CertPathValidatorException) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** The JDK's message without its alert name and inner exception class names. */
@@ -231,7 +241,9 @@ final class HlsHttp implements AutoCloseable {
         throw tooLarge;
       }
       if (cause instanceof javax.net.ssl.SSLHandshakeException tls) {
-        throw new TlsException(uri, tls);
+        // A certificate the runtime refuses stays refused; a handshake cut short may go through next time.
+        throw TlsException.isCertificate(tls) ? new TlsException(uri, tls)
+            : new IOException(uri + ": TLS handshake failed: " + TlsException.readable(tls.getMessage()), tls);
       }
       if (cause instanceof IOException io) {
         throw new IOException(uri + ": " + describe(io), io);
