@@ -20,7 +20,11 @@ final class DownloadLimit {
   private final int min;
   private final int max;
   private int limit;
-  private int inFlight;
+  /**
+   * One permit per download that may start: fair, so downloads start in the order they asked, and
+   * a release wakes only the next in line.
+   */
+  private final Permits permits;
   private long fastestNanos = Long.MAX_VALUE;
   private int roundCount;
   private long roundNanos;
@@ -33,6 +37,7 @@ final class DownloadLimit {
     this.limit = initial;
     this.min = min;
     this.max = max;
+    this.permits = new Permits(initial);
   }
 
   /** Always {@code n} at once. */
@@ -45,12 +50,13 @@ final class DownloadLimit {
     return new DownloadLimit(initial, 1, max);
   }
 
-  /** Waits until one more download may start. */
-  synchronized void acquire() throws InterruptedException {
-    while (inFlight >= limit) {
-      wait();
-    }
-    inFlight++;
+  /**
+   * Waits until one more download may start; downloads start in the order they asked. Segments
+   * are written in order, so a later segment that overtook an earlier one only waits in memory
+   * while the writer waits for the earlier one.
+   */
+  void acquire() throws InterruptedException {
+    permits.acquire();
   }
 
   /**
@@ -59,12 +65,22 @@ final class DownloadLimit {
    * @param nanos how long it took, retries included
    * @param congested it needed a retry, or failed in a way a retry could have fixed
    */
-  synchronized void release(long nanos, boolean congested) {
-    inFlight--;
-    if (min < max) {
-      adapt(nanos, congested);
+  void release(long nanos, boolean congested) {
+    int change;
+    synchronized (this) {
+      int before = limit;
+      if (min < max) {
+        adapt(nanos, congested);
+      }
+      change = 1 + limit - before;
     }
-    notifyAll();
+    // This download's permit back, plus or minus the change of the limit (the count may go below
+    // zero when the limit shrinks while more than the new limit are running).
+    if (change > 0) {
+      permits.release(change);
+    } else if (change < 0) {
+      permits.reduce(-change);
+    }
   }
 
   /** The current limit. */
@@ -98,5 +114,18 @@ final class DownloadLimit {
   private void newRound() {
     roundCount = 0;
     roundNanos = 0;
+  }
+
+  /** A fair semaphore whose permits can also be taken away. */
+  private static final class Permits extends java.util.concurrent.Semaphore {
+    private static final long serialVersionUID = 1L;
+
+    Permits(int permits) {
+      super(permits, true);
+    }
+
+    void reduce(int n) {
+      reducePermits(n);
+    }
   }
 }

@@ -112,6 +112,65 @@ class DownloadLimitTest {
   }
 
   @Test
+  void acquire_letsWaitersStartInTheOrderTheyAsked() throws Exception {
+    DownloadLimit limit = DownloadLimit.fixed(1);
+    limit.acquire();
+    java.util.List<Integer> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.List<Thread> threads = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      int id = i;
+      Thread t = Thread.ofPlatform().start(() -> {
+        try {
+          limit.acquire();
+          started.add(id);
+          limit.release(MS, false);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      while (t.getState() != Thread.State.WAITING) {
+        Thread.sleep(1);
+      }
+      threads.add(t);
+    }
+    limit.release(MS, false);
+    for (Thread t : threads) {
+      t.join(5_000);
+    }
+    assertThat(started).containsExactly(0, 1, 2, 3, 4, 5);
+  }
+
+  @Test
+  void acquire_interruptedWhileWaiting_leavesTheLine() throws Exception {
+    DownloadLimit limit = DownloadLimit.fixed(1);
+    limit.acquire();
+    Thread first = Thread.ofPlatform().start(() -> {
+      try {
+        limit.acquire();
+      } catch (InterruptedException e) {
+        // expected: it gives up its place
+      }
+    });
+    while (first.getState() != Thread.State.WAITING) {
+      Thread.sleep(1);
+    }
+    CountDownLatch second = new CountDownLatch(1);
+    Thread t = Thread.ofPlatform().start(() -> {
+      try {
+        limit.acquire();
+        second.countDown();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    first.interrupt();
+    first.join(5_000);
+    limit.release(MS, false);
+    assertThat(second.await(5, TimeUnit.SECONDS)).as("the next in line starts").isTrue();
+    t.join();
+  }
+
+  @Test
   void rejectsAnImpossibleRange() {
     assertThatThrownBy(() -> DownloadLimit.adaptive(16, 8)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> DownloadLimit.fixed(0)).isInstanceOf(IllegalArgumentException.class);
